@@ -1,0 +1,142 @@
+"""Column lists and row rules for the curated, cited CSVs (see data_sources/curated/README.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+
+COMMON = ["source_url", "source_title", "accessed", "confidence", "note"]
+
+COLUMNS: dict[str, list[str]] = {
+    "values": [
+        "id", "indicator", "series", "period_start", "period_end", "value", "value_max",
+        "qualifier", "unit", "reported_by", *COMMON,
+    ],
+    "events": [
+        "id", "date", "date_precision", "end_date", "category", "title", "description",
+        "place_id", "lat", "lon", "coord_precision", "value", "unit", "reported_by", *COMMON,
+    ],
+    "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision", *COMMON],
+    "claims": ["id", "claim", "verdict", "evidence", "explanation", *COMMON],
+}
+
+REQUIRED: dict[str, list[str]] = {
+    "values": ["id", "indicator", "series", "period_start", "period_end", "value", "unit"],
+    "events": ["id", "date", "date_precision", "category", "title"],
+    "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision"],
+    "claims": ["id", "claim", "verdict", "evidence", "explanation"],
+}
+
+NUMERIC = {"value", "value_max", "lat", "lon"}
+DATES = {"period_start", "period_end", "date", "end_date", "accessed"}
+ENUMS: dict[str, set[str]] = {
+    "confidence": {"high", "medium", "low"},
+    "qualifier": {"", "approx", "more_than", "less_than", "at_least", "up_to"},
+    "date_precision": {"day", "month", "year"},
+    "coord_precision": {"", "exact", "town_centre", "approx"},
+    "verdict": {"confirmed", "differs", "unverified"},
+}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EVIDENCE_REF = re.compile(r"^[a-z0-9_]+#[a-z0-9][a-z0-9_-]*$")
+
+
+def read_curated_csv(path_or_buffer) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Read a curated CSV as strings (empty cells become ""), so validation sees what was typed."""
+    return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False)
+
+
+def _is_date(text: str) -> bool:
+    if not ISO_DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and "," not in text
+
+
+def row_errors(kind: str, row: dict[str, str]) -> list[str]:
+    """Every rule one row breaks, as short messages (empty list: the row is valid)."""
+    errors: list[str] = []
+    for col in REQUIRED[kind] + ["source_url", "source_title", "accessed", "confidence"]:
+        if not row.get(col, "").strip():
+            errors.append(f"{col} is empty")
+    for col, text in row.items():
+        if not text:
+            continue
+        if col in NUMERIC and not _is_number(text):
+            errors.append(f"{col}={text!r} is not a number")
+        if col in DATES and not _is_date(text):
+            errors.append(f"{col}={text!r} is not an ISO date")
+        if col in ENUMS and text not in ENUMS[col]:
+            errors.append(f"{col}={text!r} not in {sorted(ENUMS[col] - {''})}")
+    if row.get("id") and not SLUG.match(row["id"]):
+        errors.append(f"id={row['id']!r} is not a lower-case slug")
+    if row.get("source_url") and not URL.match(row["source_url"]):
+        errors.append(f"source_url={row['source_url']!r} is not an http(s) URL")
+    errors += _kind_errors(kind, row)
+    return errors
+
+
+def _kind_errors(kind: str, row: dict[str, str]) -> list[str]:
+    errors: list[str] = []
+    start, end = row.get("period_start", ""), row.get("period_end", "")
+    if kind == "values" and _is_date(start) and _is_date(end) and start > end:
+        errors.append(f"period_start {start} is after period_end {end}")
+    if kind == "values" and row.get("value_max") and _is_number(row.get("value", "")):
+        if _is_number(row["value_max"]) and float(row["value_max"]) < float(row["value"]):
+            errors.append("value_max is below value")
+    if kind == "events":
+        if row.get("end_date") and _is_date(row["end_date"]) and row["end_date"] < row["date"]:
+            errors.append("end_date is before date")
+        has_coords = bool(row.get("lat") or row.get("lon"))
+        if has_coords and not (row.get("lat") and row.get("lon") and row.get("coord_precision")):
+            errors.append("lat, lon and coord_precision go together")
+    if kind in ("events", "places") and row.get("lat") and _is_number(row["lat"]):
+        lat, lon = float(row["lat"]), float(row.get("lon") or 0)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            errors.append("lat/lon out of range")
+    if kind == "claims":
+        refs = [r.strip() for r in row.get("evidence", "").split(";") if r.strip()]
+        errors += [f"evidence {r!r} is not <dataset>#<id>" for r in refs if not EVIDENCE_REF.match(r)]
+    if row.get("accessed") and _is_date(row["accessed"]) and row["accessed"] > "2026-12-31":
+        errors.append("accessed is in the future")
+    return errors
+
+
+def table_errors(kind: str, frame: pd.DataFrame) -> list[str]:
+    """Every rule a whole curated table breaks: columns, then each row, then unique ids."""
+    expected = COLUMNS[kind]
+    if list(frame.columns) != expected:
+        missing = [c for c in expected if c not in frame.columns]
+        extra = [c for c in frame.columns if c not in expected]
+        return [f"columns differ from kind {kind!r}: missing {missing}, unexpected {extra}"
+                + ("" if missing or extra else " (order differs)")]
+    errors: list[str] = []
+    if frame.empty:
+        errors.append("no rows")
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        errors += [f"line {number} ({row.get('id')}): {e}" for e in row_errors(kind, row)]
+    dupes = frame["id"][frame["id"].duplicated()].tolist()
+    if dupes:
+        errors.append(f"duplicate ids: {sorted(set(dupes))}")
+    return errors
+
+
+def evidence_refs(frame: pd.DataFrame) -> Iterable[str]:
+    """All `<dataset>#<id>` references in a claims table."""
+    for cell in frame["evidence"]:
+        yield from (r.strip() for r in cell.split(";") if r.strip())

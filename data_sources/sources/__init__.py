@@ -1,0 +1,1 @@
+"""One module per data source; `data_sources.registry` lists them."""

@@ -1,0 +1,188 @@
+"""Test set-up: a guard that fails any non-loopback connection, stores, fake upstreams."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data_sources.http import HttpClient
+from data_sources.store import Store
+from tests.upstream import FakeUpstream
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# --- no network: only loopback and unix sockets -------------------------------------------
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _allowed(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0] if isinstance(address, tuple) else ""
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _allowed(address):
+        raise AssertionError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _allowed(address):
+        raise AssertionError(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Child processes (CLI tests) get the same guard through sitecustomize on PYTHONPATH.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).parent / "guard"), str(Path(__file__).parent.parent),
+         os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+# --- fake upstreams and fast HTTP clients -------------------------------------------------
+@pytest.fixture
+def upstream() -> Iterator[FakeUpstream]:
+    server = FakeUpstream()
+    yield server
+    server.close()
+
+
+class FakeSleep:
+    """Records requested sleeps instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def fake_sleep() -> FakeSleep:
+    return FakeSleep()
+
+
+@pytest.fixture
+def make_http(fake_sleep: FakeSleep):  # type: ignore[no-untyped-def]
+    """A factory of HTTP clients with short timeouts, no real sleeping, fixed jitter."""
+
+    def factory(**overrides: object) -> HttpClient:
+        options: dict = dict(timeout=(0.5, 0.5), max_retries=3, retry_after_max=120,
+                             backoff_base=1.0, sleep=fake_sleep, rng=lambda: 0.5)
+        options.update(overrides)
+        return HttpClient(**options)
+
+    return factory
+
+
+# --- stores: SQLite always, PostgreSQL started privately for the session ------------------
+def _find_pg_bin() -> Path | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (research/toolchain.md §6, option B)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    pg_bin = _find_pg_bin()
+    if pg_bin is None:
+        message = "PostgreSQL server binaries not found (apt-get install postgresql)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    root = Path(tempfile.mkdtemp(prefix="pp-pg-"))
+    data, sock = root / "data", root / "sock"
+    data.mkdir()
+    sock.mkdir()
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(root, "postgres", "postgres")
+        shutil.chown(data, "postgres", "postgres")
+        shutil.chown(sock, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run([*as_postgres, str(pg_bin / "initdb"), "-D", str(data), "-A", "trust",
+                    "-U", "postgres", "--no-instructions", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    options = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-l",
+                    str(root / "log"), "-w", "-o", options, "start"],
+                   check=True, capture_output=True)
+    try:
+        subprocess.run([str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                        "postgres", "-c", "CREATE DATABASE pp_test"], check=True,
+                       capture_output=True)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/pp_test"
+    finally:
+        subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-m",
+                        "immediate", "-w", "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _fresh_pg(url: str) -> Store:
+    store = Store(url)
+    from data_sources.store import metadata
+
+    metadata.drop_all(store.engine)
+    store.create_schema()
+    return store
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Store]:
+    """The store suite runs against both engines."""
+    if request.param == "sqlite":
+        store = Store(sqlite_url)
+        store.create_schema()
+    else:
+        store = _fresh_pg(request.getfixturevalue("postgres_url"))
+    yield store
+    store.engine.dispose()
+
+
+def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
