@@ -111,10 +111,11 @@ def _promote_if_new(store: Store, source: Source, attempt_id: int, parts: list[R
     if existing and existing.sha256 == sha:
         _unchanged(store, source, existing, report)
         return
-    frame = check_schema(source.schema, source.tidy(parts))
+    frame = source.tidy(parts)
     check_size(frame, current_rows=existing.rows if existing else None,
                may_be_empty=source.may_be_empty,
                shrink_limit=config.env_float("REFRESH_SHRINK_LIMIT"), allow_shrink=allow_shrink)
+    frame = check_schema(source.schema, frame)
     table_hash = table_sha256(frame)
     if existing and existing.table_sha256 == table_hash:
         _unchanged(store, source, existing, report)  # new bytes, same data (e.g. timings in body)
