@@ -11,6 +11,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from data_sources import config, registry
 from data_sources.errors import UsageError
 from data_sources.http import RedactingFilter, redact
@@ -169,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         print(f"error: {redact(str(err))}", file=sys.stderr)
         return EXIT_USAGE
+    except SQLAlchemyError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        print(f"error: the store at DATABASE_URL failed: {redact(first)[:300]}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
 

@@ -136,19 +136,53 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         extra_retry_statuses: Iterable[int] = (),
+        min_delay: float = 0.0,
     ) -> RawResponse:
-        """Fetch `url` whole, retrying what is worth retrying; raise `SourceError` otherwise."""
+        """Fetch `url` whole, retrying what is worth retrying; raise `SourceError` otherwise.
+
+        `min_delay` is the shortest wait before a retry (an upstream's own pacing rule).
+        """
+        return self._request("GET", url, params=params, data=None, headers=headers,
+                             extra_retry_statuses=extra_retry_statuses, min_delay=min_delay)
+
+    def post(
+        self,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra_retry_statuses: Iterable[int] = (),
+        min_delay: float = 0.0,
+    ) -> RawResponse:
+        """POST a form (`data`, form-encoded) with the same timeouts and retries as `get`.
+
+        The form is never logged or stored: only the (redacted) URL goes into messages.
+        """
+        return self._request("POST", url, params=None, data=data, headers=headers,
+                             extra_retry_statuses=extra_retry_statuses, min_delay=min_delay)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        extra_retry_statuses: Iterable[int],
+        min_delay: float,
+    ) -> RawResponse:
         retry_on = RETRY_STATUSES | frozenset(extra_retry_statuses)
-        full_url = requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+        full_url = requests.Request(method, url, params=dict(params or {})).prepare().url or url
         shown_url = redact_url(full_url)
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
-                response = self._send(full_url, headers, shown_url)
+                response = self._send(full_url, headers, shown_url, method=method, data=data)
             except SourceError as err:
                 if last or not err.retryable:
                     raise
-                self._wait(self._backoff(attempt), err)
+                self._wait(max(min_delay, self._backoff(attempt)), err)
                 continue
             if 200 <= response.status < 300:
                 return response
@@ -156,14 +190,17 @@ class HttpClient:
             if response.status not in retry_on or last:
                 raise err
             delay = self._retry_delay(response, attempt, shown_url)
-            self._wait(delay, err)
+            self._wait(max(min_delay, delay), err)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, url: str, headers: Mapping[str, str] | None, shown_url: str) -> RawResponse:
+    def _send(self, url: str, headers: Mapping[str, str] | None, shown_url: str, *,
+              method: str = "GET", data: Mapping[str, str] | None = None) -> RawResponse:
         self.requests_made += 1
         try:
-            with self.session.get(url, headers=dict(headers or {}), timeout=self.timeout,
-                                  stream=True, allow_redirects=True) as resp:
+            with self.session.request(method, url, headers=dict(headers or {}),
+                                      data=dict(data) if data is not None else None,
+                                      timeout=self.timeout, stream=True,
+                                      allow_redirects=True) as resp:
                 body = resp.content
                 declared = resp.headers.get("Content-Length")
                 encoded = resp.headers.get("Content-Encoding", "identity") != "identity"

@@ -343,13 +343,26 @@ class Store:
     def _try_lock(self, name: str, holder: str, ttl: timedelta) -> bool:
         stamp = now_utc()
         try:
-            with self.engine.begin() as conn:
-                conn.execute(locks.insert().values(
-                    name=name, holder=holder, host=socket.gethostname(), pid=os.getpid(),
-                    acquired_at=stamp, expires_at=stamp + ttl))
+            with self.engine.connect() as conn:
+                sqlite = conn.dialect.name == "sqlite"
+                raw = conn.connection.dbapi_connection
+                if sqlite and raw is not None:  # a writer mid-promotion holds SQLite's lock
+                    raw.execute("PRAGMA busy_timeout=100")  # ask, don't queue behind it
+                try:
+                    with conn.begin():
+                        conn.execute(locks.insert().values(
+                            name=name, holder=holder, host=socket.gethostname(),
+                            pid=os.getpid(), acquired_at=stamp, expires_at=stamp + ttl))
+                finally:
+                    if sqlite and raw is not None:
+                        raw.execute("PRAGMA busy_timeout=10000")
             return True
         except sa.exc.IntegrityError:
             pass
+        except sa.exc.OperationalError as exc:
+            if "locked" in str(exc):
+                return False
+            raise
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(locks).where(locks.c.name == name)).mappings().first()
             if row is None:
