@@ -1,1 +1,1 @@
-"""Pressure Points data sources: fetch, tidy, validate and store public data about Armenia's exposure."""
+"""Pressure Points data sources: fetch, tidy, validate and store public data on Armenia."""

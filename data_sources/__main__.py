@@ -30,18 +30,29 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m data_sources",
-                     description="Refresh and inspect the Pressure Points data store.")
+    parser = _Parser(
+        prog="python -m data_sources",
+        description="Refresh and inspect the Pressure Points data store.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ref = sub.add_parser("refresh", help="fetch, validate and promote sources (all by default)")
     ref.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
     ref.add_argument("--json", action="store_true", help="print a machine-readable run report")
-    ref.add_argument("--allow-shrink", action="store_true",
-                     help="accept a new version with far fewer rows than the current one")
-    ref.add_argument("--every", metavar="INTERVAL",
-                     help="keep running: refresh every INTERVAL (e.g. 6h, 30m) with jitter")
-    ref.add_argument("--curated-only", action="store_true",
-                     help="only the bundled curated datasets (the offline seed)")
+    ref.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a new version with far fewer rows than the current one",
+    )
+    ref.add_argument(
+        "--every",
+        metavar="INTERVAL",
+        help="keep running: refresh every INTERVAL (e.g. 6h, 30m) with jitter",
+    )
+    ref.add_argument(
+        "--curated-only",
+        action="store_true",
+        help="only the bundled curated datasets (the offline seed)",
+    )
     st = sub.add_parser("status", help="per-source version, freshness and last error")
     st.add_argument("--json", action="store_true")
     so = sub.add_parser("sources", help="the registry of sources")
@@ -60,8 +71,9 @@ def parse_interval(text: str) -> float:
 def select_sources(ids: Sequence[str], curated_only: bool = False) -> list[Source]:
     unknown = [i for i in ids if i not in registry.BY_ID]
     if unknown:
-        raise UsageError(f"unknown source id(s): {', '.join(unknown)} "
-                         f"(see `python -m data_sources sources`)")
+        raise UsageError(
+            f"unknown source id(s): {', '.join(unknown)} (see `python -m data_sources sources`)"
+        )
     chosen = [registry.BY_ID[i] for i in ids] if ids else list(registry.SOURCES)
     if curated_only:
         chosen = [s for s in chosen if s not in registry.LIVE_SOURCES]
@@ -92,13 +104,16 @@ def run_refresh(args: argparse.Namespace, store: Store) -> int:
         if tty:
             mark = {"ok": "✓", "unchanged": "=", "skipped": "-", "failed": "✗"}[report.outcome]
             detail = report.error or f"v{report.version}, {report.rows} rows"
-            print(f"{mark} {report.id:<24} {report.outcome:<9} {detail} "
-                  f"({report.seconds:.1f} s)", file=sys.stderr)
+            print(
+                f"{mark} {report.id:<24} {report.outcome:<9} {detail} ({report.seconds:.1f} s)",
+                file=sys.stderr,
+            )
         elif not args.json:
             print(_line(report), flush=True)
 
-    run: RunReport = refresh(store, sources, allow_shrink=args.allow_shrink,
-                             on_report=on_report, on_start=on_start)
+    run: RunReport = refresh(
+        store, sources, allow_shrink=args.allow_shrink, on_report=on_report, on_start=on_start
+    )
     if run.locked_by:
         print(f"another refresh is running ({run.locked_by}); nothing done", file=sys.stderr)
     if args.json:
@@ -124,32 +139,45 @@ def run_status(args: argparse.Namespace, store: Store) -> int:
         return EXIT_OK
     print(f"{'id':<22} {'state':<8} {'ver':>4} {'rows':>6} {'fetched_at':<21} stale  last_error")
     for r in rows:
-        print(f"{r['id']:<22} {r['state']:<8} {r['version'] or '-':>4} {r['rows'] or '-':>6} "
-              f"{r['fetched_at'] or '-':<21} {'yes' if r['stale'] else 'no ':<6} "
-              f"{r['last_error'] or ''}")
+        print(
+            f"{r['id']:<22} {r['state']:<8} {r['version'] or '-':>4} {r['rows'] or '-':>6} "
+            f"{r['fetched_at'] or '-':<21} {'yes' if r['stale'] else 'no ':<6} "
+            f"{r['last_error'] or ''}"
+        )
     return EXIT_OK
 
 
 def run_sources(args: argparse.Namespace) -> int:
-    rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "licence": s.licence,
-             "cadence_days": s.cadence.days if s.cadence else None,
-             "needs_credentials": s.needs_credentials, "landing_url": s.landing_url}
-            for s in registry.SOURCES]
+    rows = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "publisher": s.publisher,
+            "licence": s.licence,
+            "cadence_days": s.cadence.days if s.cadence else None,
+            "needs_credentials": s.needs_credentials,
+            "landing_url": s.landing_url,
+        }
+        for s in registry.SOURCES
+    ]
     if args.json:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     for r in rows:
         cadence = f"{r['cadence_days']} d" if r["cadence_days"] else "curated"
-        print(f"{r['id']:<22} {cadence:<8} credentials:{r['needs_credentials']:<9} "
-              f"{r['licence'][:40]:<40}  {r['publisher']} — {r['title']}")
+        print(
+            f"{r['id']:<22} {cadence:<8} credentials:{r['needs_credentials']:<9} "
+            f"{r['licence'][:40]:<40}  {r['publisher']} — {r['title']}"
+        )
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
-    logging.basicConfig(level=logging.WARNING, handlers=[handler],
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, handlers=[handler], format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         args = build_parser().parse_args(argv)
         if args.command == "sources":

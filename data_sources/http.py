@@ -1,4 +1,4 @@
-"""The one HTTP client every fetcher uses: timeouts, bounded retries with backoff, capped Retry-After."""
+"""The one HTTP client of every fetcher: timeouts, bounded retries, backoff, capped Retry-After."""
 
 from __future__ import annotations
 
@@ -20,11 +20,23 @@ from data_sources.errors import SourceError
 
 log = logging.getLogger("data_sources.http")
 
-USER_AGENT = "PressurePoints/0.1 (+https://github.com/pressure-points/pressure-points; data refresh)"
+USER_AGENT = (
+    "PressurePoints/0.1 (+https://github.com/pressure-points/pressure-points; data refresh)"
+)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Query parameters whose values are secrets wherever they appear (redacted in logs and the store).
-SECRET_PARAMS = frozenset({"subscription-key", "api_key", "apikey", "key", "token",
-                           "access_token", "password", "client_secret"})
+SECRET_PARAMS = frozenset(
+    {
+        "subscription-key",
+        "api_key",
+        "apikey",
+        "key",
+        "token",
+        "access_token",
+        "password",
+        "client_secret",
+    }
+)
 _SECRETS: set[str] = set()
 
 
@@ -39,7 +51,7 @@ def redact(text: str) -> str:
     for secret in _SECRETS:
         text = text.replace(secret, "***")
     return re.sub(
-        r"(?i)([?&](?:%s)=)[^&#\s]*" % "|".join(re.escape(p) for p in SECRET_PARAMS),
+        r"(?i)([?&](?:" + "|".join(re.escape(p) for p in SECRET_PARAMS) + r")=)[^&#\s]*",
         r"\1***",
         text,
     )
@@ -77,7 +89,7 @@ class RawResponse:
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
         return None
     value = value.strip()
@@ -115,7 +127,9 @@ class HttpClient:
         session: requests.Session | None = None,
     ) -> None:
         self.timeout = timeout or config.http_timeout()
-        self.max_retries = config.env_int("HTTP_MAX_RETRIES") if max_retries is None else max_retries
+        self.max_retries = (
+            config.env_int("HTTP_MAX_RETRIES") if max_retries is None else max_retries
+        )
         self.retry_after_max = (
             config.env_float("HTTP_RETRY_AFTER_MAX") if retry_after_max is None else retry_after_max
         )
@@ -142,8 +156,15 @@ class HttpClient:
 
         `min_delay` is the shortest wait before a retry (an upstream's own pacing rule).
         """
-        return self._request("GET", url, params=params, data=None, headers=headers,
-                             extra_retry_statuses=extra_retry_statuses, min_delay=min_delay)
+        return self._request(
+            "GET",
+            url,
+            params=params,
+            data=None,
+            headers=headers,
+            extra_retry_statuses=extra_retry_statuses,
+            min_delay=min_delay,
+        )
 
     def post(
         self,
@@ -158,8 +179,15 @@ class HttpClient:
 
         The form is never logged or stored: only the (redacted) URL goes into messages.
         """
-        return self._request("POST", url, params=None, data=data, headers=headers,
-                             extra_retry_statuses=extra_retry_statuses, min_delay=min_delay)
+        return self._request(
+            "POST",
+            url,
+            params=None,
+            data=data,
+            headers=headers,
+            extra_retry_statuses=extra_retry_statuses,
+            min_delay=min_delay,
+        )
 
     def _request(
         self,
@@ -193,42 +221,64 @@ class HttpClient:
             self._wait(max(min_delay, delay), err)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, url: str, headers: Mapping[str, str] | None, shown_url: str, *,
-              method: str = "GET", data: Mapping[str, str] | None = None) -> RawResponse:
+    def _send(
+        self,
+        url: str,
+        headers: Mapping[str, str] | None,
+        shown_url: str,
+        *,
+        method: str = "GET",
+        data: Mapping[str, str] | None = None,
+    ) -> RawResponse:
         self.requests_made += 1
         try:
-            with self.session.request(method, url, headers=dict(headers or {}),
-                                      data=dict(data) if data is not None else None,
-                                      timeout=self.timeout, stream=True,
-                                      allow_redirects=True) as resp:
+            with self.session.request(
+                method,
+                url,
+                headers=dict(headers or {}),
+                data=dict(data) if data is not None else None,
+                timeout=self.timeout,
+                stream=True,
+                allow_redirects=True,
+            ) as resp:
                 body = resp.content
                 declared = resp.headers.get("Content-Length")
                 encoded = resp.headers.get("Content-Encoding", "identity") != "identity"
                 if declared and declared.isdigit() and not encoded and int(declared) != len(body):
-                    raise SourceError("truncated_body",
-                                      f"got {len(body)} of {declared} bytes", url=shown_url)
+                    raise SourceError(
+                        "truncated_body", f"got {len(body)} of {declared} bytes", url=shown_url
+                    )
                 return RawResponse(
-                    url=shown_url, status=resp.status_code,
-                    content_type=resp.headers.get("Content-Type", ""), body=body,
-                    fetched_at=datetime.now(UTC), params=_query(shown_url),
+                    url=shown_url,
+                    status=resp.status_code,
+                    content_type=resp.headers.get("Content-Type", ""),
+                    body=body,
+                    fetched_at=datetime.now(UTC),
+                    params=_query(shown_url),
                     upstream_updated=resp.headers.get("Last-Modified"),
                     retry_after=resp.headers.get("Retry-After"),
                 )
         except requests.exceptions.ConnectTimeout:
-            raise SourceError("connect_timeout", f"no connection within {self.timeout[0]:g} s",
-                              url=shown_url) from None
+            raise SourceError(
+                "connect_timeout", f"no connection within {self.timeout[0]:g} s", url=shown_url
+            ) from None
         except requests.exceptions.ReadTimeout:
-            raise SourceError("read_timeout", f"no bytes for {self.timeout[1]:g} s",
-                              url=shown_url) from None
-        except (requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise SourceError("truncated_body", f"body cut short ({_short(exc)})",
-                              url=shown_url) from None
+            raise SourceError(
+                "read_timeout", f"no bytes for {self.timeout[1]:g} s", url=shown_url
+            ) from None
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise SourceError(
+                "truncated_body", f"body cut short ({_short(exc)})", url=shown_url
+            ) from None
         except requests.exceptions.ConnectionError as exc:
             # A stall while reading a streamed body surfaces as ConnectionError(ReadTimeoutError).
             error_class = "read_timeout" if "timed out" in str(exc) else "connection_error"
-            raise SourceError(error_class, f"connection failed ({_short(exc)})",
-                              url=shown_url) from None
+            raise SourceError(
+                error_class, f"connection failed ({_short(exc)})", url=shown_url
+            ) from None
         except requests.exceptions.RequestException as exc:
             raise SourceError("connection_error", _short(exc), url=shown_url) from None
 
@@ -246,7 +296,8 @@ class HttpClient:
                 "rate_limited",
                 f"upstream asks to wait {advertised:.0f} s, over the {self.retry_after_max:g} s "
                 "cap (HTTP_RETRY_AFTER_MAX); try the next run",
-                url=shown_url, status=response.status,
+                url=shown_url,
+                status=response.status,
             )
         return advertised
 
@@ -263,8 +314,10 @@ class HttpClient:
 def redact_url(url: str) -> str:
     """`url` with secret query values removed (kept in the store and in messages)."""
     parts = urlsplit(url)
-    query = [(k, "***" if k.lower() in SECRET_PARAMS else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, "***" if k.lower() in SECRET_PARAMS else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return redact(urlunsplit(parts._replace(query=urlencode(query, safe=",;:+*"))))
 
 

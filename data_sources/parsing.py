@@ -1,4 +1,4 @@
-"""Shared checks on upstream bodies: decode, refuse HTML pages, parse JSON, all by shape not status."""
+"""Shared checks on upstream bodies: decode, refuse HTML, parse JSON; by shape, not status."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ def refuse_html(raw: RawResponse, text: str) -> None:
     """A 200 with an HTML page (captive portal, bot challenge, maintenance) is not data."""
     head = text.lstrip()[:200].lower()
     if "html" in raw.content_type.lower() or head.startswith(("<!doctype html", "<html")):
-        raise SourceError("invalid_payload", "got an HTML page instead of data", url=raw.url,
-                          status=raw.status)
+        raise SourceError(
+            "invalid_payload", "got an HTML page instead of data", url=raw.url, status=raw.status
+        )
 
 
 def json_of(raw: RawResponse) -> Any:
@@ -35,5 +36,9 @@ def json_of(raw: RawResponse) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError("invalid_payload", f"invalid JSON at char {exc.pos}: {exc.msg}",
-                          url=raw.url, status=raw.status) from None
+        raise SourceError(
+            "invalid_payload",
+            f"invalid JSON at char {exc.pos}: {exc.msg}",
+            url=raw.url,
+            status=raw.status,
+        ) from None

@@ -1,4 +1,4 @@
-"""The refresh job: fetch, tidy, validate and promote each source; one failing never stops the rest."""
+"""The refresh job: fetch, tidy, validate, promote each source; one failure never stops the rest."""
 
 from __future__ import annotations
 
@@ -49,8 +49,11 @@ class RunReport:
         return 1 if any(r.outcome == "failed" for r in self.sources) else 0
 
     def as_dict(self) -> dict:
-        return {"ok": self.exit_code == 0, "locked_by": self.locked_by,
-                "sources": [asdict(r) for r in self.sources]}
+        return {
+            "ok": self.exit_code == 0,
+            "locked_by": self.locked_by,
+            "sources": [asdict(r) for r in self.sources],
+        }
 
 
 def combined_sha256(parts: Sequence[RawResponse]) -> str:
@@ -64,9 +67,14 @@ def table_sha256(frame: pd.DataFrame) -> str:
     return hashlib.sha256(frame.to_json(orient="split", index=False).encode()).hexdigest()
 
 
-def refresh_source(store: Store, source: Source, *, allow_shrink: bool = False,
-                   http_factory: Callable[[], HttpClient] = HttpClient) -> SourceReport:
-    """Refresh one source; every outcome is recorded as an attempt, failures keep the old version."""
+def refresh_source(
+    store: Store,
+    source: Source,
+    *,
+    allow_shrink: bool = False,
+    http_factory: Callable[[], HttpClient] = HttpClient,
+) -> SourceReport:
+    """Refresh one source; every outcome is recorded, and a failure keeps the old version."""
     started = time.monotonic()
     report = SourceReport(id=source.id, outcome="failed")
     attempt_id = store.start_attempt(source.id)
@@ -74,14 +82,16 @@ def refresh_source(store: Store, source: Source, *, allow_shrink: bool = False,
     if source.credentials_required and len(credentials) < len(source.credentials):
         report.outcome, report.error_class = "skipped", "no_credentials"
         report.error = "skipped: no credentials (set " + " and ".join(source.credentials) + ")"
-        store.finish_attempt(attempt_id, "skipped", error_class=report.error_class,
-                             error=report.error)
+        store.finish_attempt(
+            attempt_id, "skipped", error_class=report.error_class, error=report.error
+        )
         return report
     http = http_factory()
     parts: list[RawResponse] = []
     try:
-        parts = source.fetch(FetchContext(http=http, base_url=source.base_url,
-                                          credentials=credentials))
+        parts = source.fetch(
+            FetchContext(http=http, base_url=source.base_url, credentials=credentials)
+        )
         report.requests, report.retries = http.requests_made, http.retries
         _promote_if_new(store, source, attempt_id, parts, report, allow_shrink)
     except SourceError as err:
@@ -94,27 +104,48 @@ def refresh_source(store: Store, source: Source, *, allow_shrink: bool = False,
     report.seconds = round(time.monotonic() - started, 3)
     if report.outcome == "failed":
         store.save_raw(source.id, attempt_id, parts)
-        store.finish_attempt(attempt_id, "failed", error_class=report.error_class,
-                             error=report.error, requests=report.requests,
-                             retries=report.retries)
+        store.finish_attempt(
+            attempt_id,
+            "failed",
+            error_class=report.error_class,
+            error=report.error,
+            requests=report.requests,
+            retries=report.retries,
+        )
     else:
-        store.finish_attempt(attempt_id, report.outcome, version_id=report.version,
-                             sha256=report.sha256, rows=report.rows,
-                             requests=report.requests, retries=report.retries)
+        store.finish_attempt(
+            attempt_id,
+            report.outcome,
+            version_id=report.version,
+            sha256=report.sha256,
+            rows=report.rows,
+            requests=report.requests,
+            retries=report.retries,
+        )
     return report
 
 
-def _promote_if_new(store: Store, source: Source, attempt_id: int, parts: list[RawResponse],
-                    report: SourceReport, allow_shrink: bool) -> None:
+def _promote_if_new(
+    store: Store,
+    source: Source,
+    attempt_id: int,
+    parts: list[RawResponse],
+    report: SourceReport,
+    allow_shrink: bool,
+) -> None:
     sha = combined_sha256(parts)
     existing = store.current_version(source.id)
     if existing and existing.sha256 == sha:
         _unchanged(store, source, existing, report)
         return
     frame = source.tidy(parts)
-    check_size(frame, current_rows=existing.rows if existing else None,
-               may_be_empty=source.may_be_empty,
-               shrink_limit=config.env_float("REFRESH_SHRINK_LIMIT"), allow_shrink=allow_shrink)
+    check_size(
+        frame,
+        current_rows=existing.rows if existing else None,
+        may_be_empty=source.may_be_empty,
+        shrink_limit=config.env_float("REFRESH_SHRINK_LIMIT"),
+        allow_shrink=allow_shrink,
+    )
     frame = check_schema(source.schema, frame)
     table_hash = table_sha256(frame)
     if existing and existing.table_sha256 == table_hash:
@@ -124,8 +155,14 @@ def _promote_if_new(store: Store, source: Source, attempt_id: int, parts: list[R
     if "upstream_updated" in frame.columns and frame["upstream_updated"].notna().any():
         updated = str(frame["upstream_updated"].dropna().max())
     version_id = store.promote(
-        source.id, attempt_id, parts, frame, sha256=sha, table_sha256=table_hash,
-        fingerprint=schema_fingerprint(frame), upstream_updated=updated,
+        source.id,
+        attempt_id,
+        parts,
+        frame,
+        sha256=sha,
+        table_sha256=table_hash,
+        fingerprint=schema_fingerprint(frame),
+        upstream_updated=updated,
         before_commit=_pause_hook(),
     )
     store.prune(source.id, config.env_int("STORE_KEEP_VERSIONS"))
@@ -151,10 +188,15 @@ def _pause_hook() -> Callable[[], None] | None:
     return pause
 
 
-def refresh(store: Store, sources: Sequence[Source], *, allow_shrink: bool = False,
-            on_report: Callable[[SourceReport], None] | None = None,
-            on_start: Callable[[Source], None] | None = None,
-            http_factory: Callable[[], HttpClient] = HttpClient) -> RunReport:
+def refresh(
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    allow_shrink: bool = False,
+    on_report: Callable[[SourceReport], None] | None = None,
+    on_start: Callable[[Source], None] | None = None,
+    http_factory: Callable[[], HttpClient] = HttpClient,
+) -> RunReport:
     """Refresh `sources` under the store's lock; a second concurrent run returns `locked_by`."""
     run = RunReport()
     store.create_schema()
@@ -163,8 +205,9 @@ def refresh(store: Store, sources: Sequence[Source], *, allow_shrink: bool = Fal
             for source in sources:
                 if on_start:
                     on_start(source)
-                report = refresh_source(store, source, allow_shrink=allow_shrink,
-                                        http_factory=http_factory)
+                report = refresh_source(
+                    store, source, allow_shrink=allow_shrink, http_factory=http_factory
+                )
                 run.sources.append(report)
                 if on_report:
                     on_report(report)

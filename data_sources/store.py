@@ -28,12 +28,14 @@ SCHEMA_VERSION = 1
 metadata = sa.MetaData()
 
 meta = sa.Table(
-    "pp_meta", metadata,
+    "pp_meta",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
 attempts = sa.Table(
-    "pp_attempts", metadata,
+    "pp_attempts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("source_id", sa.String(64), nullable=False, index=True),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
@@ -51,7 +53,8 @@ attempts = sa.Table(
     sa.Column("pid", sa.Integer),
 )
 versions = sa.Table(
-    "pp_versions", metadata,
+    "pp_versions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("source_id", sa.String(64), nullable=False, index=True),
     sa.Column("attempt_id", sa.Integer, nullable=False),
@@ -64,12 +67,14 @@ versions = sa.Table(
     sa.Column("upstream_updated", sa.String(64)),
 )
 version_tables = sa.Table(
-    "pp_version_tables", metadata,
+    "pp_version_tables",
+    metadata,
     sa.Column("version_id", sa.Integer, primary_key=True),
     sa.Column("body", sa.LargeBinary, nullable=False),  # gzip of pandas JSON (orient="table")
 )
 raw_parts = sa.Table(
-    "pp_raw_parts", metadata,
+    "pp_raw_parts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("attempt_id", sa.Integer, nullable=False, index=True),
     sa.Column("source_id", sa.String(64), nullable=False),
@@ -85,14 +90,16 @@ raw_parts = sa.Table(
     sa.Column("body", sa.LargeBinary),  # kept for promoted and quarantined (failed) payloads
 )
 current = sa.Table(
-    "pp_current", metadata,
+    "pp_current",
+    metadata,
     sa.Column("source_id", sa.String(64), primary_key=True),
     sa.Column("version_id", sa.Integer, nullable=False),
     sa.Column("promoted_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
 )
 locks = sa.Table(
-    "pp_locks", metadata,
+    "pp_locks",
+    metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("holder", sa.String(128), nullable=False),
     sa.Column("host", sa.String(255), nullable=False),
@@ -167,20 +174,31 @@ class Store:
             if found is None:
                 conn.execute(meta.insert().values(key="schema", value=str(SCHEMA_VERSION)))
             elif int(found) > SCHEMA_VERSION:
-                raise RuntimeError(f"store schema {found} is newer than this code ({SCHEMA_VERSION})")
+                raise RuntimeError(
+                    f"store schema {found} is newer than this code ({SCHEMA_VERSION})"
+                )
 
     # --- attempts -------------------------------------------------------------------------
     def start_attempt(self, source_id: str) -> int:
         with self.engine.begin() as conn:
-            result = conn.execute(attempts.insert().values(
-                source_id=source_id, started_at=now_utc(), outcome="running",
-                host=socket.gethostname(), pid=os.getpid()))
+            result = conn.execute(
+                attempts.insert().values(
+                    source_id=source_id,
+                    started_at=now_utc(),
+                    outcome="running",
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                )
+            )
             return int(result.inserted_primary_key[0])
 
     def finish_attempt(self, attempt_id: int, outcome: str, **fields: object) -> None:
         with self.engine.begin() as conn:
-            conn.execute(attempts.update().where(attempts.c.id == attempt_id).values(
-                outcome=outcome, finished_at=now_utc(), **fields))
+            conn.execute(
+                attempts.update()
+                .where(attempts.c.id == attempt_id)
+                .values(outcome=outcome, finished_at=now_utc(), **fields)
+            )
 
     def save_raw(self, source_id: str, attempt_id: int, parts: list[RawResponse]) -> None:
         """Quarantine the payload of a failed attempt, for debugging; it is never promoted."""
@@ -188,22 +206,44 @@ class Store:
             self._insert_raw(conn, source_id, attempt_id, parts)
 
     @staticmethod
-    def _insert_raw(conn: sa.Connection, source_id: str, attempt_id: int,
-                    parts: list[RawResponse]) -> None:
+    def _insert_raw(
+        conn: sa.Connection, source_id: str, attempt_id: int, parts: list[RawResponse]
+    ) -> None:
         if not parts:
             return
-        conn.execute(raw_parts.insert(), [
-            dict(attempt_id=attempt_id, source_id=source_id, seq=n, url=p.url,
-                 params=json.dumps(p.params, sort_keys=True), fetched_at=p.fetched_at,
-                 status=p.status, content_type=p.content_type, size=p.size, sha256=p.sha256,
-                 upstream_updated=p.upstream_updated, body=p.body)
-            for n, p in enumerate(parts)
-        ])
+        conn.execute(
+            raw_parts.insert(),
+            [
+                dict(
+                    attempt_id=attempt_id,
+                    source_id=source_id,
+                    seq=n,
+                    url=p.url,
+                    params=json.dumps(p.params, sort_keys=True),
+                    fetched_at=p.fetched_at,
+                    status=p.status,
+                    content_type=p.content_type,
+                    size=p.size,
+                    sha256=p.sha256,
+                    upstream_updated=p.upstream_updated,
+                    body=p.body,
+                )
+                for n, p in enumerate(parts)
+            ],
+        )
 
     # --- versions -------------------------------------------------------------------------
     def promote(
-        self, source_id: str, attempt_id: int, parts: list[RawResponse], frame: pd.DataFrame,
-        *, sha256: str, table_sha256: str, fingerprint: str, upstream_updated: str | None,
+        self,
+        source_id: str,
+        attempt_id: int,
+        parts: list[RawResponse],
+        frame: pd.DataFrame,
+        *,
+        sha256: str,
+        table_sha256: str,
+        fingerprint: str,
+        upstream_updated: str | None,
         before_commit: Callable[[], None] | None = None,
     ) -> int:
         """Write raw parts, the table and the version, flip `current`: one transaction."""
@@ -211,22 +251,50 @@ class Store:
         fetched_at = min((p.fetched_at for p in parts), default=stamp)
         with self.engine.begin() as conn:
             self._insert_raw(conn, source_id, attempt_id, parts)
-            version_id = int(conn.execute(versions.insert().values(
-                source_id=source_id, attempt_id=attempt_id, created_at=stamp,
-                fetched_at=fetched_at, sha256=sha256, table_sha256=table_sha256,
-                rows=len(frame), schema_fingerprint=fingerprint,
-                upstream_updated=upstream_updated)).inserted_primary_key[0])
-            conn.execute(version_tables.insert().values(
-                version_id=version_id, body=frame_to_bytes(frame)))
-            updated = conn.execute(current.update().where(current.c.source_id == source_id)
-                                   .values(version_id=version_id, promoted_at=stamp,
-                                           checked_at=stamp))
+            version_id = int(
+                conn.execute(
+                    versions.insert().values(
+                        source_id=source_id,
+                        attempt_id=attempt_id,
+                        created_at=stamp,
+                        fetched_at=fetched_at,
+                        sha256=sha256,
+                        table_sha256=table_sha256,
+                        rows=len(frame),
+                        schema_fingerprint=fingerprint,
+                        upstream_updated=upstream_updated,
+                    )
+                ).inserted_primary_key[0]
+            )
+            conn.execute(
+                version_tables.insert().values(version_id=version_id, body=frame_to_bytes(frame))
+            )
+            updated = conn.execute(
+                current.update()
+                .where(current.c.source_id == source_id)
+                .values(version_id=version_id, promoted_at=stamp, checked_at=stamp)
+            )
             if updated.rowcount == 0:
-                conn.execute(current.insert().values(source_id=source_id, version_id=version_id,
-                                                     promoted_at=stamp, checked_at=stamp))
-            conn.execute(attempts.update().where(attempts.c.id == attempt_id).values(
-                outcome="ok", finished_at=now_utc(), version_id=version_id, sha256=sha256,
-                rows=len(frame), schema_fingerprint=fingerprint))
+                conn.execute(
+                    current.insert().values(
+                        source_id=source_id,
+                        version_id=version_id,
+                        promoted_at=stamp,
+                        checked_at=stamp,
+                    )
+                )
+            conn.execute(
+                attempts.update()
+                .where(attempts.c.id == attempt_id)
+                .values(
+                    outcome="ok",
+                    finished_at=now_utc(),
+                    version_id=version_id,
+                    sha256=sha256,
+                    rows=len(frame),
+                    schema_fingerprint=fingerprint,
+                )
+            )
             if before_commit:
                 before_commit()
         return version_id
@@ -234,37 +302,46 @@ class Store:
     def mark_checked(self, source_id: str) -> None:
         """Upstream was reached and is unchanged: the current version is fresh as of now."""
         with self.engine.begin() as conn:
-            conn.execute(current.update().where(current.c.source_id == source_id)
-                         .values(checked_at=now_utc()))
+            conn.execute(
+                current.update()
+                .where(current.c.source_id == source_id)
+                .values(checked_at=now_utc())
+            )
 
     def current_version(self, source_id: str) -> VersionInfo | None:
-        query = (sa.select(versions).join(current, current.c.version_id == versions.c.id)
-                 .where(current.c.source_id == source_id))
+        query = (
+            sa.select(versions)
+            .join(current, current.c.version_id == versions.c.id)
+            .where(current.c.source_id == source_id)
+        )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
 
     def version(self, source_id: str, version_id: int) -> VersionInfo | None:
-        query = sa.select(versions).where(versions.c.source_id == source_id,
-                                          versions.c.id == version_id)
+        query = sa.select(versions).where(
+            versions.c.source_id == source_id, versions.c.id == version_id
+        )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
 
     def list_versions(self, source_id: str) -> list[VersionInfo]:
-        query = (sa.select(versions).where(versions.c.source_id == source_id)
-                 .order_by(versions.c.id))
+        query = sa.select(versions).where(versions.c.source_id == source_id).order_by(versions.c.id)
         with self.engine.connect() as conn:
             return [_version_info(r) for r in conn.execute(query).mappings()]
 
-    def load(self, source_id: str, version_id: int | None = None
-             ) -> tuple[VersionInfo, pd.DataFrame] | None:
+    def load(
+        self, source_id: str, version_id: int | None = None
+    ) -> tuple[VersionInfo, pd.DataFrame] | None:
         """The current (or a given) version's metadata and table, read in one statement."""
         query = sa.select(versions, version_tables.c.body).join(
-            version_tables, version_tables.c.version_id == versions.c.id)
+            version_tables, version_tables.c.version_id == versions.c.id
+        )
         if version_id is None:
             query = query.join(current, current.c.version_id == versions.c.id).where(
-                current.c.source_id == source_id)
+                current.c.source_id == source_id
+            )
         else:
             query = query.where(versions.c.source_id == source_id, versions.c.id == version_id)
         with self.engine.connect() as conn:
@@ -274,8 +351,11 @@ class Store:
         return _version_info(row), frame_from_bytes(row["body"])
 
     def raw_parts_of(self, attempt_id: int) -> list[dict]:
-        query = sa.select(raw_parts).where(raw_parts.c.attempt_id == attempt_id).order_by(
-            raw_parts.c.seq)
+        query = (
+            sa.select(raw_parts)
+            .where(raw_parts.c.attempt_id == attempt_id)
+            .order_by(raw_parts.c.seq)
+        )
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -284,23 +364,29 @@ class Store:
         if keep <= 0:
             return 0
         with self.engine.begin() as conn:
-            current_id = conn.execute(sa.select(current.c.version_id).where(
-                current.c.source_id == source_id)).scalar()
-            ids = conn.execute(sa.select(versions.c.id, versions.c.attempt_id).where(
-                versions.c.source_id == source_id).order_by(versions.c.id.desc())).all()
+            current_id = conn.execute(
+                sa.select(current.c.version_id).where(current.c.source_id == source_id)
+            ).scalar()
+            ids = conn.execute(
+                sa.select(versions.c.id, versions.c.attempt_id)
+                .where(versions.c.source_id == source_id)
+                .order_by(versions.c.id.desc())
+            ).all()
             doomed = [(vid, aid) for vid, aid in ids[keep:] if vid != current_id]
             if not doomed:
                 return 0
             vids = [v for v, _ in doomed]
             conn.execute(version_tables.delete().where(version_tables.c.version_id.in_(vids)))
-            conn.execute(raw_parts.update().where(
-                raw_parts.c.attempt_id.in_([a for _, a in doomed])).values(body=None))
+            conn.execute(
+                raw_parts.update()
+                .where(raw_parts.c.attempt_id.in_([a for _, a in doomed]))
+                .values(body=None)
+            )
             conn.execute(versions.delete().where(versions.c.id.in_(vids)))
             return len(doomed)
 
     # --- attempts read side -----------------------------------------------------------------
-    def last_attempt(self, source_id: str, outcomes: tuple[str, ...] | None = None
-                     ) -> dict | None:
+    def last_attempt(self, source_id: str, outcomes: tuple[str, ...] | None = None) -> dict | None:
         query = sa.select(attempts).where(attempts.c.source_id == source_id)
         if outcomes:
             query = query.where(attempts.c.outcome.in_(outcomes))
@@ -310,20 +396,29 @@ class Store:
         if row is None:
             return None
         out = dict(row)
-        out["started_at"], out["finished_at"] = _aware(out["started_at"]), _aware(
-            out["finished_at"])
+        out["started_at"], out["finished_at"] = (
+            _aware(out["started_at"]),
+            _aware(out["finished_at"]),
+        )
         return out
 
     def checked_at(self, source_id: str) -> datetime | None:
         with self.engine.connect() as conn:
-            value = conn.execute(sa.select(current.c.checked_at).where(
-                current.c.source_id == source_id)).scalar()
+            value = conn.execute(
+                sa.select(current.c.checked_at).where(current.c.source_id == source_id)
+            ).scalar()
         return _aware(value)
 
     # --- the refresh lock -------------------------------------------------------------------
     @contextmanager
-    def lock(self, name: str, *, wait: float, ttl: timedelta = timedelta(hours=2),
-             sleep: Callable[[float], None] = time.sleep) -> Iterator[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        wait: float,
+        ttl: timedelta = timedelta(hours=2),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> Iterator[None]:
         """Hold the named lock; wait up to `wait` s for a live holder, then raise `LockBusy`.
 
         A holder that died on this host (pid gone) or whose lease expired is taken over.
@@ -350,9 +445,16 @@ class Store:
                     raw.execute("PRAGMA busy_timeout=100")  # ask, don't queue behind it
                 try:
                     with conn.begin():
-                        conn.execute(locks.insert().values(
-                            name=name, holder=holder, host=socket.gethostname(),
-                            pid=os.getpid(), acquired_at=stamp, expires_at=stamp + ttl))
+                        conn.execute(
+                            locks.insert().values(
+                                name=name,
+                                holder=holder,
+                                host=socket.gethostname(),
+                                pid=os.getpid(),
+                                acquired_at=stamp,
+                                expires_at=stamp + ttl,
+                            )
+                        )
                 finally:
                     if sqlite and raw is not None:
                         raw.execute("PRAGMA busy_timeout=10000")
@@ -369,8 +471,9 @@ class Store:
                 return False
             dead = row["host"] == socket.gethostname() and not _pid_alive(row["pid"])
             if dead or _aware(row["expires_at"]) < stamp:  # type: ignore[operator]
-                conn.execute(locks.delete().where(locks.c.name == name,
-                                                  locks.c.holder == row["holder"]))
+                conn.execute(
+                    locks.delete().where(locks.c.name == name, locks.c.holder == row["holder"])
+                )
         return False
 
     def _lock_holder(self, name: str) -> str:
@@ -394,8 +497,12 @@ def _pid_alive(pid: int) -> bool:
 
 def _version_info(row) -> VersionInfo:  # type: ignore[no-untyped-def]
     return VersionInfo(
-        id=row["id"], source_id=row["source_id"], fetched_at=_aware(row["fetched_at"]),  # type: ignore[arg-type]
-        created_at=_aware(row["created_at"]), sha256=row["sha256"],  # type: ignore[arg-type]
-        table_sha256=row["table_sha256"], rows=row["rows"],
+        id=row["id"],
+        source_id=row["source_id"],
+        fetched_at=_aware(row["fetched_at"]),  # type: ignore[arg-type]
+        created_at=_aware(row["created_at"]),
+        sha256=row["sha256"],  # type: ignore[arg-type]
+        table_sha256=row["table_sha256"],
+        rows=row["rows"],
         upstream_updated=row["upstream_updated"],
     )

@@ -16,5 +16,5 @@ def rebase_url(url: str, base_url: str, default_base_url: str) -> str:
     path = parts.path
     prefix = default.path.rstrip("/")
     if prefix and (path == prefix or path.startswith(prefix + "/")):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + path, parts.query, ""))

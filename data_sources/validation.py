@@ -31,17 +31,30 @@ def _summarise(exc: pandera.errors.SchemaErrors) -> str:
     for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
         sample = ", ".join(str(v) for v in group["failure_case"].head(3).tolist())
         problems.append(f"{column}: {check} ({sample})")
-    return "schema check failed: " + "; ".join(problems[:6]) + (
-        f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
+    return (
+        "schema check failed: "
+        + "; ".join(problems[:6])
+        + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
+    )
 
 
-def check_size(frame: pd.DataFrame, *, current_rows: int | None, may_be_empty: bool,
-               shrink_limit: float, allow_shrink: bool) -> None:
+def check_size(
+    frame: pd.DataFrame,
+    *,
+    current_rows: int | None,
+    may_be_empty: bool,
+    shrink_limit: float,
+    allow_shrink: bool,
+) -> None:
     """Refuse an empty table (unless allowed) and a sudden collapse against the current version."""
     if frame.empty and not may_be_empty:
         raise SourceError("empty_result", "upstream returned no rows; keeping the current version")
-    if (current_rows and not allow_shrink and not frame.empty
-            and len(frame) < shrink_limit * current_rows):
+    if (
+        current_rows
+        and not allow_shrink
+        and not frame.empty
+        and len(frame) < shrink_limit * current_rows
+    ):
         raise SourceError(
             "row_collapse",
             f"{len(frame)} rows against {current_rows} in the current version "

@@ -57,8 +57,12 @@ socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 def pytest_configure(config: pytest.Config) -> None:
     # Child processes (CLI tests) get the same guard through sitecustomize on PYTHONPATH.
     os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(__file__).parent / "guard"), str(Path(__file__).parent.parent),
-         os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        [
+            str(Path(__file__).parent / "guard"),
+            str(Path(__file__).parent.parent),
+            os.environ.get("PYTHONPATH", ""),
+        ]
+    ).rstrip(os.pathsep)
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -93,8 +97,14 @@ def make_http(fake_sleep: FakeSleep):  # type: ignore[no-untyped-def]
     """A factory of HTTP clients with short timeouts, no real sleeping, fixed jitter."""
 
     def factory(**overrides: object) -> HttpClient:
-        options: dict = dict(timeout=(0.5, 0.5), max_retries=3, retry_after_max=120,
-                             backoff_base=1.0, sleep=fake_sleep, rng=lambda: 0.5)
+        options: dict = dict(
+            timeout=(0.5, 0.5),
+            max_retries=3,
+            retry_after_max=120,
+            backoff_base=1.0,
+            sleep=fake_sleep,
+            rng=lambda: 0.5,
+        )
         options.update(overrides)
         return HttpClient(**options)
 
@@ -134,22 +144,74 @@ def postgres_url() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    subprocess.run([*as_postgres, str(pg_bin / "initdb"), "-D", str(data), "-A", "trust",
-                    "-U", "postgres", "--no-instructions", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    options = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-l",
-                    str(root / "log"), "-w", "-o", options, "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-instructions",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(
+        [
+            *as_postgres,
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run([str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                        "postgres", "-c", "CREATE DATABASE pp_test"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                str(pg_bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-c",
+                "CREATE DATABASE pp_test",
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/pp_test"
     finally:
-        subprocess.run([*as_postgres, str(pg_bin / "pg_ctl"), "-D", str(data), "-m",
-                        "immediate", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [
+                *as_postgres,
+                str(pg_bin / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -22,7 +22,9 @@ def comtrade_handler(path: str, query: dict) -> Reply:
     body = json.loads(fixture_bytes(name))
     years = query["period"][0].split(",")
     flows = query["flowCode"][0].split(",")
-    body["data"] = [r for r in body["data"] if str(r["refYear"]) in years and r["flowCode"] in flows]
+    body["data"] = [
+        r for r in body["data"] if str(r["refYear"]) in years and r["flowCode"] in flows
+    ]
     body["count"] = len(body["data"])
     return Reply(json.dumps(body).encode())
 
@@ -30,25 +32,39 @@ def comtrade_handler(path: str, query: dict) -> Reply:
 def _raw(body: object, status: int = 200) -> RawResponse:
     text = body if isinstance(body, (str, bytes)) else json.dumps(body)
     data = text.encode() if isinstance(text, str) else text
-    return RawResponse(url="http://127.0.0.1/x", status=status, content_type="application/json",
-                       body=data, fetched_at=now_utc())
+    return RawResponse(
+        url="http://127.0.0.1/x",
+        status=status,
+        content_type="application/json",
+        body=data,
+        fetched_at=now_utc(),
+    )
 
 
 def test_tidy_keeps_only_customs_totals_and_names_series() -> None:
-    frame = comtrade.tidy([_raw(json.loads(fixture_bytes("comtrade_total.json"))),
-                           _raw(json.loads(fixture_bytes("comtrade_commodities.json")))])
+    frame = comtrade.tidy(
+        [
+            _raw(json.loads(fixture_bytes("comtrade_total.json"))),
+            _raw(json.loads(fixture_bytes("comtrade_commodities.json"))),
+        ]
+    )
     assert len(frame) == 6  # the C01 subset row is dropped
     gas = frame[frame["series"] == "gas"].iloc[0]
     assert (gas["partner_iso"], gas["flow"], gas["value_usd"], gas["qty_unit"]) == (
-        "RUS", "import", 200, "kg")
+        "RUS",
+        "import",
+        200,
+        "kg",
+    )
     world = frame[(frame["series"] == "total") & (frame["partner_code"] == 0)]
     assert world["value_usd"].tolist() == [1000]
 
 
 def test_error_field_fails_even_with_200() -> None:
     with pytest.raises(SourceError) as err:
-        comtrade.parse_body(_raw({"elapsedTime": "0", "count": 0, "data": [],
-                                  "error": "Invalid parameter"}))
+        comtrade.parse_body(
+            _raw({"elapsedTime": "0", "count": 0, "data": [], "error": "Invalid parameter"})
+        )
     assert err.value.error_class == "upstream_error"
     assert "Invalid parameter" in str(err.value)
 
@@ -81,8 +97,9 @@ def test_a_capped_response_is_split_then_refused_for_one_year(make_http, upstrea
 
 def test_key_goes_in_a_header_not_the_url(make_http, upstream) -> None:
     upstream.route("/data/v1/get", comtrade_handler)
-    ctx = FetchContext(http=make_http(), base_url=upstream.url,
-                       credentials={"COMTRADE_API_KEY": "sekret-key-123"})
+    ctx = FetchContext(
+        http=make_http(), base_url=upstream.url, credentials={"COMTRADE_API_KEY": "sekret-key-123"}
+    )
     parts = comtrade.fetch(ctx)
     assert parts and all("sekret" not in p.url for p in parts)
     _, _, headers = upstream.requests[0]

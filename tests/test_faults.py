@@ -3,8 +3,8 @@ each fault the earlier version is still current, complete and readable; nothing 
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pandas as pd
 import pytest
@@ -14,8 +14,8 @@ import responses
 from data_sources.refresh import refresh, refresh_source
 from data_sources.source import Source
 from data_sources.sources import worldbank
-from data_sources.store import Store, now_utc
 from data_sources.status import source_status
+from data_sources.store import Store, now_utc
 from tests.harness import HARNESSES, Harness
 from tests.upstream import Reply
 
@@ -53,21 +53,30 @@ def break_it(upstream, harness: Harness, reply) -> None:  # type: ignore[no-unty
 
 FAULTS = {
     "persistent_5xx": (Reply(b"oops", status=503, content_type="text/plain"), "http_5xx"),
-    "html_page": (Reply(b"<!DOCTYPE html><html><body>Maintenance</body></html>",
-                        content_type="text/html"), "invalid_payload"),
-    "invalid_json_or_csv": (Reply(b'[{"page":1,"pages":1},[{"indicator":', content_type=
-                                  "application/json"), None),
+    "html_page": (
+        Reply(b"<!DOCTYPE html><html><body>Maintenance</body></html>", content_type="text/html"),
+        "invalid_payload",
+    ),
+    "invalid_json_or_csv": (
+        Reply(b'[{"page":1,"pages":1},[{"indicator":', content_type="application/json"),
+        None,
+    ),
     "truncated_body": (Reply(b"x" * 5000, truncate_at=1000), "truncated_body"),
     "read_stall": (Reply(b"[]", stall=1.5), "read_timeout"),
     "empty_answer": (Reply(b"", content_type="application/json"), None),
-    "too_many_requests_forever": (Reply(b"slow down", status=429, content_type="text/plain",
-                                        headers={"Retry-After": "86400"}), "rate_limited"),
+    "too_many_requests_forever": (
+        Reply(
+            b"slow down", status=429, content_type="text/plain", headers={"Retry-After": "86400"}
+        ),
+        "rate_limited",
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault_keeps_previous_version(fault, store, harness, promoted, upstream, make_http,
-                                      fake_sleep) -> None:
+def test_fault_keeps_previous_version(
+    fault, store, harness, promoted, upstream, make_http, fake_sleep
+) -> None:
     reply, expected_class = FAULTS[fault]
     break_it(upstream, harness, reply)
     report = refresh_source(store, harness.source, http_factory=make_http)
@@ -99,10 +108,14 @@ def test_5xx_once_then_success(store, harness, upstream, make_http, fake_sleep) 
 
 
 @pytest.mark.parametrize("header", ["seconds", "http_date"])
-def test_429_retry_after_is_honoured(header, store, harness, upstream, make_http,
-                                     fake_sleep) -> None:
-    value = "7" if header == "seconds" else format_datetime(
-        now_utc() + timedelta(seconds=30), usegmt=True)
+def test_429_retry_after_is_honoured(
+    header, store, harness, upstream, make_http, fake_sleep
+) -> None:
+    value = (
+        "7"
+        if header == "seconds"
+        else format_datetime(now_utc() + timedelta(seconds=30), usegmt=True)
+    )
     good, calls = harness.healthy, {"n": 0}
 
     def limited(path, query):  # type: ignore[no-untyped-def]
@@ -130,12 +143,13 @@ def test_same_bytes_twice_make_no_new_version(store, harness, promoted, make_htt
 @responses.activate
 def test_connect_timeout(store, make_http, monkeypatch) -> None:
     monkeypatch.setenv("WORLDBANK_BASE_URL", "http://127.0.0.1:9/v2")
-    responses.add(responses.GET, "http://127.0.0.1:9/v2/country/ARM/indicator/"
-                  + ";".join(worldbank.INDICATORS),
-                  body=requests.exceptions.ConnectTimeout("connect timed out"))
+    responses.add(
+        responses.GET,
+        "http://127.0.0.1:9/v2/country/ARM/indicator/" + ";".join(worldbank.INDICATORS),
+        body=requests.exceptions.ConnectTimeout("connect timed out"),
+    )
     report = refresh_source(store, worldbank.SOURCE, http_factory=make_http)
-    assert (report.outcome, report.error_class, report.requests) == (
-        "failed", "connect_timeout", 4)
+    assert (report.outcome, report.error_class, report.requests) == ("failed", "connect_timeout", 4)
     assert store.current_version("worldbank") is None  # nothing half-written appeared
 
 
@@ -157,8 +171,13 @@ def _wb_first(store, make_http):  # type: ignore[no-untyped-def]
 
 def test_wb_error_body_with_200(store, wb, make_http) -> None:
     before = _wb_first(store, make_http)
-    wb.route(WB.prefix, Reply(b'[{"message":[{"id":"120","key":"Invalid value","value":'
-                              b'"The provided parameter value is not valid"}]}]'))
+    wb.route(
+        WB.prefix,
+        Reply(
+            b'[{"message":[{"id":"120","key":"Invalid value","value":'
+            b'"The provided parameter value is not valid"}]}]'
+        ),
+    )
     report = refresh_source(store, worldbank.SOURCE, http_factory=make_http)
     assert report.error_class == "upstream_error" and "120" in report.error
     assert_still_current(store, "worldbank", before)
@@ -175,17 +194,21 @@ def test_wb_empty_result_is_refused(store, wb, make_http) -> None:
 def test_wb_bom_is_accepted(store, wb, make_http) -> None:
     from tests.conftest import fixture_bytes
 
-    wb.route(WB.prefix, lambda p, q: Reply(b"\xef\xbb\xbf" + fixture_bytes(
-        f"worldbank_page{q['page'][0]}.json")))
+    wb.route(
+        WB.prefix,
+        lambda p, q: Reply(b"\xef\xbb\xbf" + fixture_bytes(f"worldbank_page{q['page'][0]}.json")),
+    )
     assert refresh_source(store, worldbank.SOURCE, http_factory=make_http).outcome == "ok"
 
 
 def test_wb_row_collapse_needs_allow_shrink(store, wb, make_http) -> None:
     before = _wb_first(store, make_http)
-    one = (b'[{"page":1,"pages":1,"per_page":1000,"total":1,"lastupdated":"2026-11-01"},'
-           b'[{"indicator":{"id":"NY.GDP.MKTP.CD","value":"GDP"},"country":{"id":"AM","value":'
-           b'"Armenia"},"countryiso3code":"ARM","date":"2024","value":1,"unit":"",'
-           b'"obs_status":"","decimal":0}]]')
+    one = (
+        b'[{"page":1,"pages":1,"per_page":1000,"total":1,"lastupdated":"2026-11-01"},'
+        b'[{"indicator":{"id":"NY.GDP.MKTP.CD","value":"GDP"},"country":{"id":"AM","value":'
+        b'"Armenia"},"countryiso3code":"ARM","date":"2024","value":1,"unit":"",'
+        b'"obs_status":"","decimal":0}]]'
+    )
     wb.route(WB.prefix, Reply(one))
     report = refresh_source(store, worldbank.SOURCE, http_factory=make_http)
     assert report.error_class == "row_collapse" and "--allow-shrink" in report.error
@@ -227,19 +250,24 @@ def test_wb_schema_drift(drift, store, wb, make_http) -> None:
     from tests.conftest import fixture_bytes
 
     before = _wb_first(store, make_http)
-    edits = {"renamed": (b'"countryiso3code"', b'"iso3"'),
-             "missing": (b'"indicator":{"id":"BX.TRF.PWKR.DT.GD.ZS",', b'"indicator":{'),
-             "retyped": (b'"value":11.5', b'"value":"11,5"')}
+    edits = {
+        "renamed": (b'"countryiso3code"', b'"iso3"'),
+        "missing": (b'"indicator":{"id":"BX.TRF.PWKR.DT.GD.ZS",', b'"indicator":{'),
+        "retyped": (b'"value":11.5', b'"value":"11,5"'),
+    }
     old, new = edits[drift]
-    wb.route(WB.prefix, lambda p, q: Reply(fixture_bytes(
-        f"worldbank_page{q['page'][0]}.json").replace(old, new)))
+    wb.route(
+        WB.prefix,
+        lambda p, q: Reply(fixture_bytes(f"worldbank_page{q['page'][0]}.json").replace(old, new)),
+    )
     report = refresh_source(store, worldbank.SOURCE, http_factory=make_http)
     assert report.error_class == "schema_drift", report.error
     assert_still_current(store, "worldbank", before)
 
 
-def test_one_source_failing_does_not_stop_the_others(store, upstream, monkeypatch,
-                                                     make_http) -> None:
+def test_one_source_failing_does_not_stop_the_others(
+    store, upstream, monkeypatch, make_http
+) -> None:
     for h in HARNESSES.values():
         h.point_at(upstream, monkeypatch)
         upstream.route(h.prefix, h.healthy)
@@ -253,11 +281,20 @@ def test_one_source_failing_does_not_stop_the_others(store, upstream, monkeypatc
 
 def test_missing_credentials_are_skipped_not_failed(store) -> None:
     # A source that cannot run without credentials (ACLED's shape), built here for the test.
-    gated = Source(id="gated_test", title="t", publisher="t", licence="t", landing_url="t",
-                   cadence=None, default_base_url="http://127.0.0.1:9",
-                   fetch=lambda ctx: pytest.fail("must not fetch"), tidy=lambda parts: None,
-                   schema=worldbank.SCHEMA, credentials=("GATED_TEST_TOKEN",),
-                   credentials_required=True)
+    gated = Source(
+        id="gated_test",
+        title="t",
+        publisher="t",
+        licence="t",
+        landing_url="t",
+        cadence=None,
+        default_base_url="http://127.0.0.1:9",
+        fetch=lambda ctx: pytest.fail("must not fetch"),
+        tidy=lambda parts: None,
+        schema=worldbank.SCHEMA,
+        credentials=("GATED_TEST_TOKEN",),
+        credentials_required=True,
+    )
     run = refresh(store, [gated])
     assert run.exit_code == 0
     assert run.sources[0].outcome == "skipped"

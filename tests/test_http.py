@@ -9,18 +9,24 @@ from email.utils import format_datetime
 import pytest
 
 from data_sources.errors import SourceError
-from data_sources.http import RedactingFilter, redact, redact_url, register_secret, \
-    retry_after_seconds
+from data_sources.http import (
+    RedactingFilter,
+    redact,
+    redact_url,
+    register_secret,
+    retry_after_seconds,
+)
 from tests.upstream import Reply
 
 
 def test_retry_after_forms() -> None:
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     assert retry_after_seconds("120") == 120
-    assert retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True),
-                               now=now) == 90
-    assert retry_after_seconds(format_datetime(now - timedelta(hours=1), usegmt=True),
-                               now=now) == 0
+    assert (
+        retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True), now=now)
+        == 90
+    )
+    assert retry_after_seconds(format_datetime(now - timedelta(hours=1), usegmt=True), now=now) == 0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
 
@@ -41,10 +47,8 @@ def test_other_4xx_are_not_retried(make_http, upstream, fake_sleep) -> None:
     assert (err.value.error_class, upstream.hits(), fake_sleep.calls) == ("http_4xx", 1, [])
 
 
-@pytest.mark.parametrize(("status", "error_class"), [(401, "auth_failed"),
-                                                     (403, "access_denied")])
-def test_auth_errors_are_named_and_not_retried(status, error_class, make_http,
-                                               upstream) -> None:
+@pytest.mark.parametrize(("status", "error_class"), [(401, "auth_failed"), (403, "access_denied")])
+def test_auth_errors_are_named_and_not_retried(status, error_class, make_http, upstream) -> None:
     upstream.route("/", Reply(b"denied", status=status))
     with pytest.raises(SourceError) as err:
         make_http().get(upstream.url + "/x")
@@ -52,8 +56,16 @@ def test_auth_errors_are_named_and_not_retried(status, error_class, make_http,
 
 
 def test_comtrade_style_429_body_sets_the_wait(make_http, upstream, fake_sleep) -> None:
-    upstream.route("/", [Reply(b'{"statusCode":429,"message":"Rate limit is exceeded. Try '
-                               b'again in 2 seconds."}', status=429), Reply(b"{}")])
+    upstream.route(
+        "/",
+        [
+            Reply(
+                b'{"statusCode":429,"message":"Rate limit is exceeded. Try again in 2 seconds."}',
+                status=429,
+            ),
+            Reply(b"{}"),
+        ],
+    )
     make_http().get(upstream.url + "/x")
     assert fake_sleep.calls == [2.0]
 
@@ -81,7 +93,8 @@ def test_secrets_are_redacted_everywhere(caplog) -> None:
     register_secret("hunter2-very-secret")
     assert "hunter2" not in redact("token hunter2-very-secret in text")
     assert redact_url("https://x.org/a?subscription-key=abc&b=1") == (
-        "https://x.org/a?subscription-key=***&b=1")
+        "https://x.org/a?subscription-key=***&b=1"
+    )
     logger = logging.getLogger("test.redact")
     logger.addFilter(RedactingFilter())
     with caplog.at_level(logging.WARNING, logger="test.redact"):

@@ -10,14 +10,21 @@ from data_sources.sources import imf_imts
 from data_sources.store import now_utc
 from tests.conftest import fixture_bytes
 
-HEADER = "STRUCTURE,STRUCTURE_ID,ACTION,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY," \
-         "TIME_PERIOD,OBS_VALUE\n"
+HEADER = (
+    "STRUCTURE,STRUCTURE_ID,ACTION,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,"
+    "TIME_PERIOD,OBS_VALUE\n"
+)
 
 
 def _raw(text: str | bytes, content_type: str = "application/vnd.sdmx.data+csv") -> RawResponse:
     body = text.encode() if isinstance(text, str) else text
-    return RawResponse(url="http://127.0.0.1/sdmx", status=200, content_type=content_type,
-                       body=body, fetched_at=now_utc())
+    return RawResponse(
+        url="http://127.0.0.1/sdmx",
+        status=200,
+        content_type=content_type,
+        body=body,
+        fetched_at=now_utc(),
+    )
 
 
 def test_tidy_filters_years_and_blank_values() -> None:
@@ -30,10 +37,12 @@ def test_tidy_filters_years_and_blank_values() -> None:
 
 
 def test_eu27_is_summed_only_when_every_member_reports() -> None:
-    rows = "".join(f"dataflow,IMF.STA:IMTS(1.0.0),I,ARM,XG_FOB_USD,{c},A,2023,10\n"
-                   for c in imf_imts.EU27)
-    partial = "".join(f"dataflow,IMF.STA:IMTS(1.0.0),I,ARM,MG_CIF_USD,{c},A,2023,10\n"
-                      for c in imf_imts.EU27[:5])
+    rows = "".join(
+        f"dataflow,IMF.STA:IMTS(1.0.0),I,ARM,XG_FOB_USD,{c},A,2023,10\n" for c in imf_imts.EU27
+    )
+    partial = "".join(
+        f"dataflow,IMF.STA:IMTS(1.0.0),I,ARM,MG_CIF_USD,{c},A,2023,10\n" for c in imf_imts.EU27[:5]
+    )
     frame = imf_imts.tidy([_raw(HEADER + rows + partial)])
     eu = frame[frame["partner"] == "EU27"]
     assert eu[["flow", "value_usd"]].values.tolist() == [["export", 270.0]]

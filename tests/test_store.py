@@ -14,17 +14,31 @@ from data_sources.store import LockBusy, Store, now_utc, raw_parts
 
 
 def _raw(body: bytes) -> RawResponse:
-    return RawResponse(url="http://127.0.0.1/x?a=1", status=200, content_type="text/csv",
-                       body=body, fetched_at=now_utc(), params={"a": "1"})
+    return RawResponse(
+        url="http://127.0.0.1/x?a=1",
+        status=200,
+        content_type="text/csv",
+        body=body,
+        fetched_at=now_utc(),
+        params={"a": "1"},
+    )
 
 
 def _promote(store: Store, n: int, rows: int = 3) -> int:
-    frame = pd.DataFrame({"period": list(range(rows)), "value": [float(n)] * rows,
-                          "label": [f"v{n}"] * rows})
+    frame = pd.DataFrame(
+        {"period": list(range(rows)), "value": [float(n)] * rows, "label": [f"v{n}"] * rows}
+    )
     attempt = store.start_attempt("demo")
-    return store.promote("demo", attempt, [_raw(f"body {n}".encode())], frame,
-                         sha256=f"{n:064d}", table_sha256=f"t{n}", fingerprint="x",
-                         upstream_updated="2026-01-01")
+    return store.promote(
+        "demo",
+        attempt,
+        [_raw(f"body {n}".encode())],
+        frame,
+        sha256=f"{n:064d}",
+        table_sha256=f"t{n}",
+        fingerprint="x",
+        upstream_updated="2026-01-01",
+    )
 
 
 def test_promote_and_load_round_trip(store: Store) -> None:
@@ -68,9 +82,17 @@ def test_failed_promotion_leaves_nothing_behind(store: Store) -> None:
 
     attempt = store.start_attempt("demo")
     with pytest.raises(RuntimeError):
-        store.promote("demo", attempt, [_raw(b"new")], pd.DataFrame({"a": [1]}), sha256="s",
-                      table_sha256="t", fingerprint="f", upstream_updated=None,
-                      before_commit=explode)
+        store.promote(
+            "demo",
+            attempt,
+            [_raw(b"new")],
+            pd.DataFrame({"a": [1]}),
+            sha256="s",
+            table_sha256="t",
+            fingerprint="f",
+            upstream_updated=None,
+            before_commit=explode,
+        )
     assert store.current_version("demo").id == first
     assert [v.id for v in store.list_versions("demo")] == [first]
     assert store.raw_parts_of(attempt) == []
@@ -98,9 +120,12 @@ def test_readers_never_see_a_mix(store: Store) -> None:
 
 
 def test_lock_is_exclusive(store: Store) -> None:
-    with store.lock("refresh", wait=0), pytest.raises(LockBusy) as busy:
-        with store.lock("refresh", wait=0.3, sleep=lambda s: None):
-            pass
+    with (
+        store.lock("refresh", wait=0),
+        pytest.raises(LockBusy) as busy,
+        store.lock("refresh", wait=0.3, sleep=lambda s: None),
+    ):
+        pass
     assert "pid" in str(busy.value)
     with store.lock("refresh", wait=0):  # released after use
         pass
@@ -109,15 +134,25 @@ def test_lock_is_exclusive(store: Store) -> None:
 def test_lock_of_a_dead_process_is_taken_over(store: Store) -> None:
     from data_sources.store import locks
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     import socket
 
     with store.engine.begin() as conn:
-        conn.execute(locks.insert().values(
-            name="refresh", holder="ghost", host=socket.gethostname(),
-            pid=int(dead.stdout), acquired_at=now_utc(), expires_at=now_utc().replace(
-                year=2100)))
+        conn.execute(
+            locks.insert().values(
+                name="refresh",
+                holder="ghost",
+                host=socket.gethostname(),
+                pid=int(dead.stdout),
+                acquired_at=now_utc(),
+                expires_at=now_utc().replace(year=2100),
+            )
+        )
     with store.lock("refresh", wait=2):
         pass
 

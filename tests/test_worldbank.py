@@ -12,13 +12,19 @@ from tests.conftest import fixture_bytes
 
 
 def _raw(body: bytes) -> RawResponse:
-    return RawResponse(url="http://127.0.0.1/v2/x", status=200, content_type="application/json",
-                       body=body, fetched_at=now_utc())
+    return RawResponse(
+        url="http://127.0.0.1/v2/x",
+        status=200,
+        content_type="application/json",
+        body=body,
+        fetched_at=now_utc(),
+    )
 
 
 def test_tidy_reads_every_page_and_drops_nulls() -> None:
-    frame = worldbank.tidy([_raw(fixture_bytes("worldbank_page1.json")),
-                            _raw(fixture_bytes("worldbank_page2.json"))])
+    frame = worldbank.tidy(
+        [_raw(fixture_bytes("worldbank_page1.json")), _raw(fixture_bytes("worldbank_page2.json"))]
+    )
     assert len(frame) == 4  # five observations, one null
     row = frame[frame["indicator"] == "BX.TRF.PWKR.DT.GD.ZS"].iloc[0]
     assert (row["period"], row["value"], row["unit"]) == ("2024", 11.5, "percent of GDP")
@@ -31,11 +37,14 @@ def test_no_observations_is_an_empty_table() -> None:
     assert worldbank.tidy([_raw(b'[{"page":0,"pages":0,"total":0},null]')]).empty
 
 
-@pytest.mark.parametrize(("body", "error_class"), [
-    (b'[{"message":[{"id":"120","key":"Invalid value","value":"bad"}]}]', "upstream_error"),
-    (b'{"unexpected": true}', "invalid_payload"),
-    (b'[{"page":1', "invalid_payload"),
-])
+@pytest.mark.parametrize(
+    ("body", "error_class"),
+    [
+        (b'[{"message":[{"id":"120","key":"Invalid value","value":"bad"}]}]', "upstream_error"),
+        (b'{"unexpected": true}', "invalid_payload"),
+        (b'[{"page":1', "invalid_payload"),
+    ],
+)
 def test_bad_bodies_are_named(body: bytes, error_class: str) -> None:
     with pytest.raises(SourceError) as err:
         worldbank.parse_page(_raw(body))

@@ -55,7 +55,7 @@ class FakeUpstream:
                 self.wfile.flush()
                 if reply.stall:
                     time.sleep(reply.stall)
-                body = reply.body if reply.truncate_at is None else reply.body[:reply.truncate_at]
+                body = reply.body if reply.truncate_at is None else reply.body[: reply.truncate_at]
                 try:
                     self.wfile.write(body)
                     self.wfile.flush()
@@ -81,8 +81,9 @@ class FakeUpstream:
             self.routes.insert(0, (prefix, lambda p, q: reply))
         elif isinstance(handler, list):
             queue = list(handler)
-            self.routes.insert(0, (prefix, lambda p, q: queue.pop(0) if len(queue) > 1
-                                   else queue[0]))
+            self.routes.insert(
+                0, (prefix, lambda p, q: queue.pop(0) if len(queue) > 1 else queue[0])
+            )
         else:
             self.routes.insert(0, (prefix, handler))
 

@@ -7,7 +7,6 @@ uncomtrade/comtradeapicall (src/comtradeapicall/PreviewGet.py).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pandera.pandas as pa
 
+from data_sources import config
 from data_sources.errors import SourceError
 from data_sources.http import RawResponse
 from data_sources.parsing import json_of
@@ -34,7 +34,7 @@ def _years() -> list[str]:
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def request_plan() -> list[dict[str, str]]:
@@ -42,11 +42,17 @@ def request_plan() -> list[dict[str, str]]:
 
     Sized so no call nears the preview's 500-row cap (Armenia reports ~150 partners a year).
     """
-    common = {"reporterCode": REPORTER, "customsCode": "C00", "motCode": "0",
-              "partner2Code": "0", "includeDesc": "true"}
+    common = {
+        "reporterCode": REPORTER,
+        "customsCode": "C00",
+        "motCode": "0",
+        "partner2Code": "0",
+        "includeDesc": "true",
+    }
     plan = [
         {**common, "cmdCode": "TOTAL", "flowCode": flow, "period": ",".join(years)}
-        for flow in FLOWS for years in _chunks(_years(), 2)
+        for flow in FLOWS
+        for years in _chunks(_years(), 2)
     ]
     plan += [
         {**common, "cmdCode": ",".join(COMMODITIES), "flowCode": "M,X", "period": ",".join(years)}
@@ -72,11 +78,14 @@ def fetch(ctx: FetchContext) -> list[RawResponse]:
     """Run the request plan, splitting any call that hits the row cap; all parts or an error."""
     key = ctx.credentials.get(KEY_ENV)
     if key:
-        url, headers, cap = f"{ctx.base_url}/data/v1/get/C/A/HS", {
-            "Ocp-Apim-Subscription-Key": key}, 250_000
+        url, headers, cap = (
+            f"{ctx.base_url}/data/v1/get/C/A/HS",
+            {"Ocp-Apim-Subscription-Key": key},
+            250_000,
+        )
     else:
         url, headers, cap = f"{ctx.base_url}/public/v1/preview/C/A/HS", {}, PREVIEW_CAP
-    interval = float(os.environ.get("COMTRADE_MIN_INTERVAL", "1.0"))
+    interval = config.env_float("COMTRADE_MIN_INTERVAL")
     pending, parts, last = list(request_plan()), [], 0.0
     while pending:
         params = pending.pop(0)
@@ -89,11 +98,16 @@ def fetch(ctx: FetchContext) -> list[RawResponse]:
         if len(rows) >= cap:
             periods = params["period"].split(",")
             if len(periods) == 1:
-                raise SourceError("truncated_result", f"{len(rows)} rows = the {cap}-row cap "
-                                  "for a single year; set COMTRADE_API_KEY", url=raw.url)
+                raise SourceError(
+                    "truncated_result",
+                    f"{len(rows)} rows = the {cap}-row cap for a single year; set COMTRADE_API_KEY",
+                    url=raw.url,
+                )
             half = len(periods) // 2
-            pending[:0] = [{**params, "period": ",".join(periods[:half])},
-                           {**params, "period": ",".join(periods[half:])}]
+            pending[:0] = [
+                {**params, "period": ",".join(periods[:half])},
+                {**params, "period": ",".join(periods[half:])},
+            ]
             continue
         parts.append(raw)
     return parts
@@ -106,28 +120,45 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
         for row in parse_body(raw):
             # Several customs/transport breakdowns can come back; only the totals avoid double
             # counting (research/data_economic.md §2.2).
-            if (row.get("customsCode", "C00") != "C00" or int(row.get("motCode") or 0) != 0
-                    or int(row.get("partner2Code") or 0) != 0):
+            if (
+                row.get("customsCode", "C00") != "C00"
+                or int(row.get("motCode") or 0) != 0
+                or int(row.get("partner2Code") or 0) != 0
+            ):
                 continue
             cmd = str(row.get("cmdCode"))
-            records.append({
-                "series": "total" if cmd == "TOTAL" else COMMODITIES.get(cmd, cmd),
-                "cmd_code": cmd,
-                "cmd_desc": row.get("cmdDesc"),
-                "flow": FLOWS.get(row.get("flowCode"), row.get("flowCode")),
-                "partner_code": row.get("partnerCode"),
-                "partner_iso": row.get("partnerISO"),
-                "partner": row.get("partnerDesc"),
-                "period": row.get("refYear") or row.get("period"),
-                "value_usd": row.get("primaryValue"),
-                "net_weight_kg": row.get("netWgt"),
-                "qty": row.get("qty"),
-                "qty_unit": row.get("qtyUnitAbbr"),
-                "source_url": raw.url,
-            })
-    columns = ["series", "cmd_code", "cmd_desc", "flow", "partner_code", "partner_iso",
-               "partner", "period", "value_usd", "net_weight_kg", "qty", "qty_unit",
-               "source_url"]
+            records.append(
+                {
+                    "series": "total" if cmd == "TOTAL" else COMMODITIES.get(cmd, cmd),
+                    "cmd_code": cmd,
+                    "cmd_desc": row.get("cmdDesc"),
+                    "flow": FLOWS.get(row.get("flowCode"), row.get("flowCode")),
+                    "partner_code": row.get("partnerCode"),
+                    "partner_iso": row.get("partnerISO"),
+                    "partner": row.get("partnerDesc"),
+                    "period": row.get("refYear") or row.get("period"),
+                    "value_usd": row.get("primaryValue"),
+                    "net_weight_kg": row.get("netWgt"),
+                    "qty": row.get("qty"),
+                    "qty_unit": row.get("qtyUnitAbbr"),
+                    "source_url": raw.url,
+                }
+            )
+    columns = [
+        "series",
+        "cmd_code",
+        "cmd_desc",
+        "flow",
+        "partner_code",
+        "partner_iso",
+        "partner",
+        "period",
+        "value_usd",
+        "net_weight_kg",
+        "qty",
+        "qty_unit",
+        "source_url",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -164,7 +195,7 @@ SOURCE = Source(
     tidy=tidy,
     schema=SCHEMA,
     description="Armenia-reported annual imports and exports by partner (all goods), and by "
-                "partner for HS 271121 natural gas, 1001 wheat and 840130 nuclear fuel elements.",
+    "partner for HS 271121 natural gas, 1001 wheat and 840130 nuclear fuel elements.",
     attribution="Source: UN Comtrade Database, United Nations Statistics Division",
     credentials=(KEY_ENV,),
     credentials_required=False,

@@ -23,43 +23,85 @@ REPO_URL = "https://github.com/pressure-points/pressure-points/blob/main/data_so
 
 # id -> (kind, title, description)
 CATALOGUE: dict[str, tuple[str, str, str]] = {
-    "gas_imports": ("values", "Gas imports by supplier",
-                    "Natural gas imported from Russia and Iran, million m³, with exact periods."),
-    "gas_prices": ("values", "Gas prices at the border and for households",
-                   "Russian (and Iranian) gas border prices, US$ per 1000 m³, from their "
-                   "effective dates."),
-    "energy_events": ("events", "Gas and nuclear dependency events",
-                      "Gazprom's ownership of the network, the Iran gas-for-electricity swap, "
-                      "TVEL fuel contracts, Metsamor's life extension."),
-    "rail_events": ("events", "Railway concession events",
-                    "South Caucasus Railway, Russian Railways' concession on Armenia's network."),
-    "trade_partners": ("values", "Reported trade by partner",
-                       "Armenia's trade with Russia, the EAEU, EU, Iran, China, UAE and Georgia "
-                       "as reported by each statistics office or official."),
-    "trade_notes": ("events", "Trade caveats",
-                    "Dated notes on the gold and diamond re-export distortion and mirror "
-                    "statistics."),
-    "remittances": ("values", "Remittances received",
-                    "Total remittances, those from Russia and Russia's share."),
+    "gas_imports": (
+        "values",
+        "Gas imports by supplier",
+        "Natural gas imported from Russia and Iran, million m³, with exact periods.",
+    ),
+    "gas_prices": (
+        "values",
+        "Gas prices at the border and for households",
+        "Russian (and Iranian) gas border prices, US$ per 1000 m³, from their effective dates.",
+    ),
+    "energy_events": (
+        "events",
+        "Gas and nuclear dependency events",
+        "Gazprom's ownership of the network, the Iran gas-for-electricity swap, "
+        "TVEL fuel contracts, Metsamor's life extension.",
+    ),
+    "rail_events": (
+        "events",
+        "Railway concession events",
+        "South Caucasus Railway, Russian Railways' concession on Armenia's network.",
+    ),
+    "trade_partners": (
+        "values",
+        "Reported trade by partner",
+        "Armenia's trade with Russia, the EAEU, EU, Iran, China, UAE and Georgia "
+        "as reported by each statistics office or official.",
+    ),
+    "trade_notes": (
+        "events",
+        "Trade caveats",
+        "Dated notes on the gold and diamond re-export distortion and mirror statistics.",
+    ),
+    "remittances": (
+        "values",
+        "Remittances received",
+        "Total remittances, those from Russia and Russia's share.",
+    ),
     "wheat_imports": ("values", "Wheat imports", "Wheat imports and the share from Russia."),
-    "electricity_mix": ("values", "Electricity mix 2015–2025",
-                        "Generation shares by fuel and net imports (OWID/Ember)."),
-    "upper_lars_events": ("events", "Upper Lars event log",
-                          "Closures, reopenings, queues and Russian checks at the only land "
-                          "route north."),
-    "upper_lars_throughput": ("values", "Upper Lars throughput",
-                              "Trucks and vehicles per day, capacity figures."),
-    "euma_timeline": ("events", "EUMA mandate timeline",
-                      "The EU Mission in Armenia: launch, extensions, deployments."),
+    "electricity_mix": (
+        "values",
+        "Electricity mix 2015–2025",
+        "Generation shares by fuel and net imports (OWID/Ember).",
+    ),
+    "upper_lars_events": (
+        "events",
+        "Upper Lars event log",
+        "Closures, reopenings, queues and Russian checks at the only land route north.",
+    ),
+    "upper_lars_throughput": (
+        "values",
+        "Upper Lars throughput",
+        "Trucks and vehicles per day, capacity figures.",
+    ),
+    "euma_timeline": (
+        "events",
+        "EUMA mandate timeline",
+        "The EU Mission in Armenia: launch, extensions, deployments.",
+    ),
     "euma_figures": ("values", "EUMA figures", "Staff, cumulative patrols, km reported."),
-    "russian_presence": ("events", "Russian border guards and bases",
-                         "Agreements, handovers and withdrawals of Russian forces in Armenia."),
-    "border_clashes": ("events", "Notable border clashes",
-                       "Armenia–Azerbaijan border incidents with each side's casualty figures."),
-    "places": ("places", "Places", "Crossings, bases, EUMA hubs and towns, with cited "
-                                   "coordinates."),
-    "claims": ("claims", "Claims check", "Claims of the source article, checked against our "
-                                         "evidence rows."),
+    "russian_presence": (
+        "events",
+        "Russian border guards and bases",
+        "Agreements, handovers and withdrawals of Russian forces in Armenia.",
+    ),
+    "border_clashes": (
+        "events",
+        "Notable border clashes",
+        "Armenia–Azerbaijan border incidents with each side's casualty figures.",
+    ),
+    "places": (
+        "places",
+        "Places",
+        "Crossings, bases, EUMA hubs and towns, with cited coordinates.",
+    ),
+    "claims": (
+        "claims",
+        "Claims check",
+        "Claims of the source article, checked against our evidence rows.",
+    ),
 }
 
 _DTYPES = {"value": float, "value_max": float, "lat": float, "lon": float}
@@ -75,10 +117,19 @@ def _fetch_for(dataset_id: str):  # type: ignore[no-untyped-def]
         try:
             body = csv_bytes(dataset_id)
         except FileNotFoundError:
-            raise SourceError("missing_file", f"data_sources/curated/{dataset_id}.csv is "
-                              "not in the package") from None
-        return [RawResponse(url=f"{REPO_URL}/{dataset_id}.csv", status=200,
-                            content_type="text/csv", body=body, fetched_at=datetime.now(UTC))]
+            raise SourceError(
+                "missing_file", f"data_sources/curated/{dataset_id}.csv is not in the package"
+            ) from None
+        return [
+            RawResponse(
+                url=f"{REPO_URL}/{dataset_id}.csv",
+                status=200,
+                content_type="text/csv",
+                body=body,
+                fetched_at=datetime.now(UTC),
+            )
+        ]
+
     return fetch
 
 
@@ -95,25 +146,60 @@ def _tidy_for(dataset_id: str, kind: str):  # type: ignore[no-untyped-def]
             if column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column].replace("", None)).astype(dtype)
         return frame
+
     return tidy
 
 
 def _schema(kind: str) -> pa.DataFrameSchema:
-    columns = {c: pa.Column(float if c in _DTYPES else str, nullable=c in _DTYPES)
-               for c in COLUMNS[kind]}
+    columns = {
+        c: pa.Column(float if c in _DTYPES else str, nullable=c in _DTYPES) for c in COLUMNS[kind]
+    }
     return pa.DataFrameSchema(columns, strict=True, unique=["id"], ordered=True)
 
 
 def curated_source(dataset_id: str) -> Source:
     kind, title, description = CATALOGUE[dataset_id]
     return Source(
-        id=dataset_id, title=title, publisher=PUBLISHER, licence=LICENCE,
-        landing_url=f"{REPO_URL}/{dataset_id}.csv", cadence=None,
-        default_base_url=REPO_URL, fetch=_fetch_for(dataset_id),
-        tidy=_tidy_for(dataset_id, kind), schema=_schema(kind), description=description,
+        id=dataset_id,
+        title=title,
+        publisher=PUBLISHER,
+        licence=LICENCE,
+        landing_url=f"{REPO_URL}/{dataset_id}.csv",
+        cadence=None,
+        default_base_url=REPO_URL,
+        fetch=_fetch_for(dataset_id),
+        tidy=_tidy_for(dataset_id, kind),
+        schema=_schema(kind),
+        description=description,
         attribution="Pressure Points curated data; see each row's source",
     )
 
 
 SOURCES = [curated_source(dataset_id) for dataset_id in CATALOGUE]
 KINDS = {dataset_id: kind for dataset_id, (kind, _, _) in CATALOGUE.items()}
+
+
+def summary(dataset_id: str) -> dict[str, object]:
+    """Rows, distinct cited sources and confidence counts of one curated file (README table)."""
+    import io
+
+    frame = read_curated_csv(io.BytesIO(csv_bytes(dataset_id)))
+    counts = frame["confidence"].value_counts().to_dict()
+    return {
+        "id": dataset_id,
+        "kind": KINDS[dataset_id],
+        "title": CATALOGUE[dataset_id][1],
+        "rows": len(frame),
+        "sources": frame["source_url"].nunique(),
+        "high": counts.get("high", 0),
+        "medium": counts.get("medium", 0),
+        "low": counts.get("low", 0),
+    }
+
+
+def summary_markdown_row(dataset_id: str) -> str:
+    s = summary(dataset_id)
+    return (
+        f"| `{s['id']}` | {s['kind']} | {s['title']} | {s['rows']} | {s['sources']} | "
+        f"{s['high']} / {s['medium']} / {s['low']} |"
+    )

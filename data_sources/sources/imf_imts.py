@@ -20,13 +20,45 @@ from data_sources.source import FetchContext, Source
 COUNTRY = "ARM"
 FIRST_YEAR = 2000
 INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
-PARTNERS = {"RUS": "Russia", "GEO": "Georgia", "IRN": "Iran", "CHN": "China",
-            "ARE": "United Arab Emirates", "G001": "World"}
+PARTNERS = {
+    "RUS": "Russia",
+    "GEO": "Georgia",
+    "IRN": "Iran",
+    "CHN": "China",
+    "ARE": "United Arab Emirates",
+    "G001": "World",
+}
 # The EU is summed from its 27 members: no EU counterpart code in the IMTS codelist was verified
 # (research/data_economic.md §3), and a sum of members is transparent.
-EU27 = ["AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
-        "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
-        "SVN", "ESP", "SWE"]
+EU27 = [
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+]
 REQUIRED = ["COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "TIME_PERIOD", "OBS_VALUE"]
 ACCEPT = "application/vnd.sdmx.data+csv;version=2.0.0"
 
@@ -34,8 +66,7 @@ ACCEPT = "application/vnd.sdmx.data+csv;version=2.0.0"
 def data_url(base_url: str) -> str:
     """`+` joins codes within a dimension; version `+` means the latest (SDMX 3.0 REST)."""
     partners = "+".join([*PARTNERS, *EU27])
-    return (f"{base_url}/data/dataflow/IMF.STA/IMTS/+/"
-            f"{COUNTRY}.{'+'.join(INDICATORS)}.{partners}.A")
+    return f"{base_url}/data/dataflow/IMF.STA/IMTS/+/{COUNTRY}.{'+'.join(INDICATORS)}.{partners}.A"
 
 
 def fetch(ctx: FetchContext) -> list[RawResponse]:
@@ -53,8 +84,9 @@ def read_csv(raw: RawResponse) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceError("invalid_payload", f"unreadable CSV: {exc}".splitlines()[0],
-                          url=raw.url) from None
+        raise SourceError(
+            "invalid_payload", f"unreadable CSV: {exc}".splitlines()[0], url=raw.url
+        ) from None
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise SourceError("schema_drift", f"SDMX-CSV lacks columns {missing}", url=raw.url)
@@ -67,15 +99,19 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
     for raw in parts:
         frame = read_csv(raw)
         frame = frame[frame["OBS_VALUE"].str.strip() != ""]
-        frames.append(pd.DataFrame({
-            "indicator": frame["INDICATOR"],
-            "flow": frame["INDICATOR"].map(INDICATORS),
-            "partner": frame["COUNTERPART_COUNTRY"].replace({"G001": "WLD"}),
-            "period": frame["TIME_PERIOD"].str[:4],
-            "value_usd": frame["OBS_VALUE"],
-            "derived": False,
-            "source_url": raw.url,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator": frame["INDICATOR"],
+                    "flow": frame["INDICATOR"].map(INDICATORS),
+                    "partner": frame["COUNTERPART_COUNTRY"].replace({"G001": "WLD"}),
+                    "period": frame["TIME_PERIOD"].str[:4],
+                    "value_usd": frame["OBS_VALUE"],
+                    "derived": False,
+                    "source_url": raw.url,
+                }
+            )
+        )
     columns = ["indicator", "flow", "partner", "period", "value_usd", "derived", "source_url"]
     if not frames:
         return pd.DataFrame(columns=columns)
@@ -89,7 +125,8 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
 def _eu27(frame: pd.DataFrame) -> pd.DataFrame:
     members = frame[frame["partner"].isin(EU27)]
     grouped = members.groupby(["indicator", "flow", "period"], as_index=False).agg(
-        value_usd=("value_usd", "sum"), n=("partner", "nunique"), source_url=("source_url", "first"))
+        value_usd=("value_usd", "sum"), n=("partner", "nunique"), source_url=("source_url", "first")
+    )
     grouped = grouped[grouped["n"] == len(EU27)]  # a partial sum would understate the EU
     return grouped.drop(columns="n").assign(partner="EU27", derived=True)
 
@@ -121,6 +158,6 @@ SOURCE = Source(
     tidy=tidy,
     schema=SCHEMA,
     description="Annual exports (FOB) and imports (CIF) in US$ as reported by Armenia, by "
-                "partner; the EU27 row is the sum of its members.",
+    "partner; the EU27 row is the sum of its members.",
     attribution="Source: IMF, International Trade in Goods (by partner country), IMTS",
 )

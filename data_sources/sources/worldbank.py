@@ -40,8 +40,13 @@ def _url(ctx: FetchContext) -> str:
 def _params(page: int) -> dict[str, str]:
     # A multi-indicator call needs source=2 (WDI), else error 120 (research/data_economic.md §1.1).
     year = datetime.now(UTC).year
-    return {"source": "2", "format": "json", "date": f"{FIRST_YEAR}:{year}",
-            "per_page": str(PER_PAGE), "page": str(page)}
+    return {
+        "source": "2",
+        "format": "json",
+        "date": f"{FIRST_YEAR}:{year}",
+        "per_page": str(PER_PAGE),
+        "page": str(page),
+    }
 
 
 def parse_page(raw: RawResponse) -> tuple[dict, list[dict]]:
@@ -54,16 +59,21 @@ def parse_page(raw: RawResponse) -> tuple[dict, list[dict]]:
     if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
         messages = body[0]["message"] or [{}]
         first = messages[0] if isinstance(messages, list) else {}
-        raise SourceError("upstream_error", f"World Bank error {first.get('id', '?')}: "
-                          f"{first.get('key', '')} {first.get('value', '')}".strip(), url=raw.url)
+        raise SourceError(
+            "upstream_error",
+            f"World Bank error {first.get('id', '?')}: "
+            f"{first.get('key', '')} {first.get('value', '')}".strip(),
+            url=raw.url,
+        )
     if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
         raise SourceError("invalid_payload", "expected [header, rows]", url=raw.url)
     header, rows = body
     if rows is None:
         return header, []
     if not isinstance(rows, list) or "pages" not in header:
-        raise SourceError("invalid_payload", "rows are not a list or header lacks pages",
-                          url=raw.url)
+        raise SourceError(
+            "invalid_payload", "rows are not a list or header lacks pages", url=raw.url
+        )
     return header, rows
 
 
@@ -78,8 +88,11 @@ def fetch(ctx: FetchContext) -> list[RawResponse]:
         raw = ctx.http.get(_url(ctx), params=_params(page), extra_retry_statuses={400})
         later, _ = parse_page(raw)
         if int(later.get("pages") or 0) != pages:
-            raise SourceError("pagination_drift", f"page count changed from {pages} to "
-                              f"{later.get('pages')} mid-fetch", url=raw.url)
+            raise SourceError(
+                "pagination_drift",
+                f"page count changed from {pages} to {later.get('pages')} mid-fetch",
+                url=raw.url,
+            )
         parts.append(raw)
     return parts
 
@@ -93,18 +106,28 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
             if row.get("value") is None:
                 continue
             code = (row.get("indicator") or {}).get("id")
-            records.append({
-                "indicator": code,
-                "indicator_name": (row.get("indicator") or {}).get("value"),
-                "country": row.get("countryiso3code"),
-                "period": row.get("date"),
-                "value": row.get("value"),
-                "unit": INDICATORS.get(code, row.get("unit") or ""),
-                "source_url": raw.url,
-                "upstream_updated": header.get("lastupdated"),
-            })
-    columns = ["indicator", "indicator_name", "country", "period", "value", "unit",
-               "source_url", "upstream_updated"]
+            records.append(
+                {
+                    "indicator": code,
+                    "indicator_name": (row.get("indicator") or {}).get("value"),
+                    "country": row.get("countryiso3code"),
+                    "period": row.get("date"),
+                    "value": row.get("value"),
+                    "unit": INDICATORS.get(code, row.get("unit") or ""),
+                    "source_url": raw.url,
+                    "upstream_updated": header.get("lastupdated"),
+                }
+            )
+    columns = [
+        "indicator",
+        "indicator_name",
+        "country",
+        "period",
+        "value",
+        "unit",
+        "source_url",
+        "upstream_updated",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -136,6 +159,6 @@ SOURCE = Source(
     tidy=tidy,
     schema=SCHEMA,
     description="Remittances, merchandise trade, fuel and food import shares, energy import "
-                "dependence and GDP for Armenia, 2000 to the latest year.",
+    "dependence and GDP for Armenia, 2000 to the latest year.",
     attribution="Source: World Bank, World Development Indicators (CC BY 4.0)",
 )

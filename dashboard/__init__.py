@@ -1,0 +1,1 @@
+"""Pressure Points dashboard: Dash pages, embeds and the public API, all read from the store."""
