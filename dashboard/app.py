@@ -2,84 +2,53 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import dash
-from dash import dcc, html
-from flask import jsonify
+import dash_bootstrap_components as dbc
+from dash import html
 
-from dashboard import data
+from dashboard import callbacks, routes  # noqa: F401  (callbacks register on import)
+from dashboard.components import failure_banner
+
+HERE = Path(__file__).parent
 
 app = dash.Dash(
     __name__,
+    use_pages=True,
+    pages_folder=str(HERE / "pages"),
+    assets_folder=str(HERE / "assets"),
     title="Pressure Points — Armenia's exposure to Russian levers",
     update_title=None,
     serve_locally=True,
+    compress=True,
+    suppress_callback_exceptions=True,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+routes.register(server)
 
 
-def _status_table() -> html.Table:
-    rows = data.statuses()
-    head = html.Tr(
-        [
-            html.Th(h)
-            for h in ("Source", "State", "Version", "Rows", "Fetched", "Stale", "Last error")
-        ]
-    )
-    body = [
-        html.Tr(
-            [
-                html.Td(r["title"]),
-                html.Td(r["state"]),
-                html.Td(r["version"] or "—"),
-                html.Td(r["rows"] or "—"),
-                html.Td(r["fetched_at"] or "—"),
-                html.Td("stale" if r["stale"] else ""),
-                html.Td(r["last_error"] or ""),
-            ]
-        )
-        for r in rows
-    ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="pp-status")
+def _nav() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+             for page in dash.page_registry.values()]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand("Pressure Points", href="/"),
+        dbc.Nav(links, className="flex-wrap", navbar=True),
+    ], fluid=True), color="light", className="mb-3 border-bottom", id="pp-nav")
 
 
 def layout() -> html.Div:
-    return html.Div(
-        [
-            html.H1("Pressure Points"),
-            html.P(
-                "How exposed Armenia is to the levers Russia still holds. The full dashboard is "
-                "being built; below is what the data store holds right now."
-            ),
-            _status_table(),
-            dcc.Location(id="url"),
-        ]
-    )
+    return html.Div([
+        html.A("Skip to content", href="#pp-main", className="visually-hidden-focusable"),
+        _nav(),
+        dbc.Container([failure_banner(), html.Main(dash.page_container, id="pp-main")],
+                      fluid="lg"),
+        html.Footer(dbc.Container([
+            "Pressure Points: open data on Armenia's exposure to Russian levers. Every number "
+            "links to its source; see ", html.A("Sources", href="/sources"), "."],
+            fluid="lg"), className="pp-footer small text-muted py-3 mt-4 border-top"),
+    ])
 
 
 app.layout = layout
-
-
-@server.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
-    """JSON: overall ok plus per-source freshness (for uptime checks and operators)."""
-    rows = data.statuses()
-    keys = (
-        "id",
-        "ok",
-        "state",
-        "version",
-        "fetched_at",
-        "checked_at",
-        "stale",
-        "stale_since",
-        "last_error",
-    )
-    sources = [{k: r[k] for k in keys} for r in rows]
-    ok = all(r["ok"] or r["state"] == "skipped" for r in rows if r["state"] != "never")
-    return jsonify({"ok": ok, "sources": sources})
-
-
-if os.environ.get("DASH_DEBUG", "").lower() == "true":  # never in production by default
-    app.enable_dev_tools(debug=True, dev_tools_disable_version_check=True)

@@ -1,0 +1,73 @@
+"""The callbacks every chart page shares (pattern-matching on the page id): thin, they read the
+controls, call the pure figure functions through the chart registry, and keep the URL in step."""
+
+from __future__ import annotations
+
+from dash import ALL, MATCH, Input, Output, callback, clientside_callback, ctx
+
+from dashboard.charts import CHARTS
+from dashboard.components import download_links, subtitle, table_block
+from dashboard.freshness import for_chart
+from dashboard.pages._chart_page import safe_render
+
+
+def control_query(values: list, ids: list[dict]) -> dict[str, object]:
+    """Control values as the query a URL would carry (checklists become 1/0)."""
+    query: dict[str, object] = {}
+    for value, cid in zip(values, ids, strict=False):
+        if isinstance(value, list):
+            value = "1" if value else "0"
+        query[cid["name"]] = value
+    return query
+
+
+@callback(
+    Output({"type": "pp-graph", "page": MATCH, "chart": ALL}, "figure"),
+    Output({"type": "pp-table", "page": MATCH, "chart": ALL}, "children"),
+    Output({"type": "pp-asof", "page": MATCH, "chart": ALL}, "children"),
+    Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
+    Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    prevent_initial_call=True,
+)
+def update_charts(values: list) -> tuple[list, list, list, list]:
+    ids = [item["id"] for item in ctx.inputs_list[0]]
+    query = control_query(values, ids)
+    figures, tables, subtitles, hrefs = [], [], [], {}
+    for spec in ctx.outputs_list[0]:
+        chart = CHARTS.get(spec["id"]["chart"])
+        if chart is None:
+            continue
+        rendered = safe_render(chart, query)
+        figures.append(rendered.figure)
+        tables.append(table_block(chart, rendered.frame))
+        subtitles.append(subtitle(for_chart(chart.sources, rendered.frame, chart.date_columns)))
+        for link in download_links(chart, rendered.options):
+            if hasattr(link, "href"):
+                hrefs[(chart.id, link.id["fmt"])] = link.href
+    links = [hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "")
+             for spec in ctx.outputs_list[3]]
+    return figures, tables, subtitles, links
+
+
+# Keep every control's value in the address bar without reloading: replaceState fires no
+# navigation event, so the page is not rebuilt (the permalink is always current).
+clientside_callback(
+    """
+    function(values) {
+        const inputs = window.dash_clientside.callback_context.inputs_list[0];
+        const params = new URLSearchParams(window.location.search);
+        inputs.forEach(function(input, i) {
+            let v = values[i];
+            if (Array.isArray(v)) { v = v.length ? "1" : "0"; }
+            if (v === null || v === undefined || v === "") { params.delete(input.id.name); }
+            else { params.set(input.id.name, String(v)); }
+        });
+        const qs = params.toString();
+        window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+        return qs;
+    }
+    """,
+    Output({"type": "pp-urlsync", "page": MATCH}, "data"),
+    Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,3 @@
+"""Charts for the euma page."""
+
+CHARTS: list = []

@@ -1,0 +1,3 @@
+"""Charts for the overview page."""
+
+CHARTS: list = []

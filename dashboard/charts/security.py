@@ -1,0 +1,3 @@
+"""Charts for the security page."""
+
+CHARTS: list = []

@@ -1,0 +1,3 @@
+"""Charts for the trade page."""
+
+CHARTS: list = []

@@ -1,0 +1,3 @@
+"""Charts for the upper_lars page."""
+
+CHARTS: list = []

@@ -1,0 +1,168 @@
+"""Layout pieces: chart cards (title, as-of, source line, downloads, alt text, data table,
+embed slot), page controls, stale badges and the refresh-failure banner."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.charts import Chart, Rendered
+from dashboard.freshness import Freshness, failed_sources, for_chart
+from dashboard.options import Option
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "topojsonURL": "/assets/topojson/",  # served by us: no map request leaves the app
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+TABLE_LIMIT = 400
+_HIDDEN_COLUMNS = {"note", "start", "end", "when", "version", "source_title", "row_id",
+                   "dataset", "unit_original", "fetched_at", "year"}
+
+
+def query_string(chart: Chart, options: dict) -> str:
+    """The canonical query of a chart's options (for downloads and permalinks)."""
+    values = {}
+    for opt in chart.options:
+        value = options.get(opt.name, opt.default)
+        values[opt.name] = ("1" if value else "0") if isinstance(value, bool) else value
+    return urlencode(values)
+
+
+def download_links(chart: Chart, options: dict) -> list:
+    qs = query_string(chart, options)
+    return [
+        html.A("CSV", href=f"/download/{chart.id}.csv?{qs}", download="",
+               id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "csv"},
+               className="pp-link"),
+        " · ",
+        html.A("JSON", href=f"/download/{chart.id}.json?{qs}", download="",
+               id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "json"},
+               className="pp-link"),
+    ]
+
+
+def subtitle(fresh: Freshness) -> list:
+    parts: list = []
+    if fresh.data_to:
+        parts.append(f"Data to {fresh.data_to}")
+    if fresh.as_of:
+        parts.append(f"as of {fresh.as_of}")
+    children: list = [" · ".join(parts) or "No data yet"]
+    for source_id, since in fresh.stale:
+        children += [" ", dbc.Badge(f"{source_id} stale since {since[:10]}", color="warning",
+                                    text_color="dark", className="pp-stale")]
+    for source_id, _error in fresh.failed:
+        children += [" ", dbc.Badge(f"{source_id}: last refresh failed", color="danger",
+                                    className="pp-failed")]
+    return children
+
+
+def data_table(frame: pd.DataFrame) -> html.Table:
+    columns = [c for c in frame.columns if c not in _HIDDEN_COLUMNS]
+    head = html.Thead(html.Tr([html.Th(c.replace("_", " "), scope="col") for c in columns]))
+    body = []
+    for _, row in frame.head(TABLE_LIMIT).iterrows():
+        cells = []
+        for column in columns:
+            value = row[column]
+            if column == "source_url" and isinstance(value, str) and value.startswith("http"):
+                cells.append(html.Td(html.A("source", href=value, rel="noopener noreferrer",
+                                            target="_blank")))
+            else:
+                cells.append(html.Td("" if pd.isna(value) else str(value)))
+        body.append(html.Tr(cells))
+    return html.Table([head, html.Tbody(body)], className="table table-sm pp-table")
+
+
+def table_block(chart: Chart, frame: pd.DataFrame) -> list:
+    more = f" (first {TABLE_LIMIT})" if len(frame) > TABLE_LIMIT else ""
+    return [html.Summary(f"Data table: {len(frame)} rows{more}"), data_table(frame)]
+
+
+def source_line(chart: Chart) -> list:
+    from data_sources import registry
+
+    links: list = ["Source: "]
+    for index, source_id in enumerate(chart.sources):
+        if index:
+            links.append("; ")
+        title = registry.BY_ID[source_id].title if source_id in registry.BY_ID else source_id
+        links.append(html.A(title, href=f"/sources#{source_id}", className="pp-link"))
+    return links
+
+
+def chart_card(rendered: Rendered) -> dbc.Card:
+    chart = rendered.chart
+    fresh = for_chart(chart.sources, rendered.frame, chart.date_columns)
+    key = {"page": chart.page, "chart": chart.id}
+    return dbc.Card([
+        dbc.CardHeader([
+            html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
+            html.Div(subtitle(fresh), className="pp-asof small text-muted",
+                     id={"type": "pp-asof", **key}),
+        ]),
+        dbc.CardBody([
+            html.Div(
+                dcc.Graph(id={"type": "pp-graph", **key}, figure=rendered.figure,
+                          config=GRAPH_CONFIG, style={"height": f"{chart.height}px"}),
+                role="img", **{"aria-label": f"{chart.title}. {chart.description}"},
+            ),
+            html.P(chart.description, className="pp-desc small"),
+            html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
+            html.Details(table_block(chart, rendered.frame), id={"type": "pp-table", **key},
+                         className="pp-details"),
+        ]),
+        dbc.CardFooter([
+            html.Span(source_line(chart), className="pp-source"),
+            html.Span([" · Download ", *download_links(chart, rendered.options)],
+                      className="pp-downloads"),
+            html.Span([" · ", html.Button("Embed", className="btn btn-link btn-sm p-0 pp-embed",
+                                          id={"type": "pp-embed", **key}, disabled=True,
+                                          title="Embedding arrives with the embeds release")]),
+        ], className="small"),
+    ], className="pp-card mb-4", id=f"card-{chart.id}")
+
+
+def control(page: str, option: Option, value: object) -> html.Div:
+    """One URL-backed control; ids carry the page and option name."""
+    cid = {"type": "pp-control", "page": page, "name": option.name}
+    label = option.label or option.name
+    if isinstance(option.default, bool):
+        widget = dcc.Checklist(id=cid, options=[{"label": f" {label}", "value": "1"}],
+                               value=["1"] if value else [], className="pp-check")
+        return html.Div(widget, className="pp-control")
+    if isinstance(option.default, int):
+        widget = dcc.Input(id=cid, type="number", value=value, min=1990, max=2100, step=1,
+                           debounce=True, className="form-control form-control-sm",
+                           **{"aria-label": label})
+    elif option.choices is not None:
+        widget = dcc.RadioItems(id=cid, value=value, inline=True,
+                                options=[{"label": f" {c}", "value": c} for c in option.choices])
+    else:
+        widget = dcc.Input(id=cid, value=value, debounce=True, **{"aria-label": label})
+    return html.Div([html.Label(label, className="small me-1"), widget], className="pp-control")
+
+
+def page_options(charts: list[Chart]) -> list[Option]:
+    seen: dict[str, Option] = {}
+    for chart in charts:
+        for opt in chart.options:
+            seen.setdefault(opt.name, opt)
+    return list(seen.values())
+
+
+def failure_banner() -> html.Div | None:
+    failed = failed_sources()
+    if not failed:
+        return None
+    names = ", ".join(row["id"] for row in failed)
+    return dbc.Alert([html.Strong("Latest refresh failed for: "), names,
+                      ". Charts keep showing the last good version; see ",
+                      html.A("Sources", href="/sources", className="alert-link"), "."],
+                     color="warning", className="pp-banner mb-3", id="pp-banner")

@@ -1,0 +1,88 @@
+"""Read-side helpers: curated and live tables as the charts need them, each row keeping its
+provenance (dataset, row id, source URL and title, access date, confidence, store version)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from dashboard import data
+
+PROVENANCE = ["dataset", "row_id", "source_url", "source_title", "accessed", "confidence",
+              "version"]
+EVENT_DATASETS = ("upper_lars_events", "border_clashes", "russian_presence", "energy_events",
+                  "euma_timeline", "rail_events", "trade_notes")
+# Unit conversions to a chart's common unit; the original unit stays in `unit_original`.
+_SCALE = {("USD m", "USD bn"): 0.001, ("USD bn", "USD m"): 1000.0}
+
+
+def curated(dataset_id: str) -> pd.DataFrame:
+    """A curated table with `dataset`, `row_id` and `version` columns added."""
+    loaded = data.load(dataset_id)
+    frame = loaded.frame
+    if frame.empty:
+        return frame
+    frame = frame.rename(columns={"id": "row_id"})
+    frame.insert(0, "dataset", dataset_id)
+    frame["version"] = loaded.version.id if loaded.version else None
+    return frame
+
+
+def values(dataset_id: str, indicators: Iterable[str] | None = None,
+           series: Iterable[str] | None = None) -> pd.DataFrame:
+    """Rows of a curated `values` file, optionally filtered, with parsed period dates."""
+    frame = curated(dataset_id)
+    if frame.empty:
+        return frame
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    if series is not None:
+        frame = frame[frame["series"].isin(list(series))]
+    frame = frame.copy()
+    frame["start"] = pd.to_datetime(frame["period_start"])
+    frame["end"] = pd.to_datetime(frame["period_end"])
+    return frame.reset_index(drop=True)
+
+
+def to_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Convert `value`/`value_max` to `unit` where a conversion is known; drop other units."""
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    frame["unit_original"] = frame["unit"]
+    for (source, target), factor in _SCALE.items():
+        if target == unit:
+            mask = frame["unit"] == source
+            frame.loc[mask, ["value", "value_max"]] *= factor
+            frame.loc[mask, "unit"] = unit
+    return frame[frame["unit"] == unit].reset_index(drop=True)
+
+
+def events(dataset_ids: Iterable[str] = EVENT_DATASETS,
+           categories: Iterable[str] | None = None) -> pd.DataFrame:
+    """Curated events from several files, one table sorted by date."""
+    frames = [curated(d) for d in dataset_ids]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["date", "category", "title", *PROVENANCE])
+    frame = pd.concat(frames, ignore_index=True)
+    if categories is not None:
+        frame = frame[frame["category"].isin(list(categories))]
+    frame = frame.copy()
+    frame["when"] = pd.to_datetime(frame["date"])
+    return frame.sort_values(["when", "dataset", "row_id"]).reset_index(drop=True)
+
+
+def live(source_id: str) -> pd.DataFrame:
+    """A live source's current table with `dataset`, `version` and `fetched_at` columns."""
+    loaded = data.load(source_id)
+    frame = loaded.frame
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    frame.insert(0, "dataset", source_id)
+    frame["version"] = loaded.version.id if loaded.version else None
+    fetched = loaded.fetched_at
+    frame["fetched_at"] = fetched.isoformat(timespec="seconds") if fetched else None
+    return frame

@@ -1,0 +1,1 @@
+"""Pure figure functions: DataFrame (+ options) -> plotly Figure. No Dash, no I/O."""
