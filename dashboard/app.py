@@ -35,7 +35,7 @@ def _nav() -> dbc.Navbar:
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand("Pressure Points", href="/"),
         dbc.Nav(links, className="flex-wrap", navbar=True),
-    ], fluid=True), color="light", className="mb-3 border-bottom", id="pp-nav")
+    ], fluid=True), color="light", dark=False, className="mb-3 border-bottom", id="pp-nav")
 
 
 def layout() -> html.Div:

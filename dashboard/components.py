@@ -137,16 +137,22 @@ def control(page: str, option: Option, value: object) -> html.Div:
         widget = dcc.Checklist(id=cid, options=[{"label": f" {label}", "value": "1"}],
                                value=["1"] if value else [], className="pp-check")
         return html.Div(widget, className="pp-control")
+    # Inputs sit inside their <label>, which names them for screen readers.
+    if option.widget == "range":
+        widget = dcc.Input(id=cid, type="range", value=value, min=option.minimum,
+                           max=option.maximum, step=5, className="form-range pp-range")
+        return html.Div(html.Label([f"{label} ", widget], className="small"),
+                        className="pp-control pp-weight")
     if isinstance(option.default, int):
-        widget = dcc.Input(id=cid, type="number", value=value, min=1990, max=2100, step=1,
-                           debounce=True, className="form-control form-control-sm",
-                           **{"aria-label": label})
+        widget = dcc.Input(id=cid, type="number", value=value, min=option.minimum,
+                           max=option.maximum, step=1, debounce=True,
+                           className="form-control form-control-sm")
     elif option.choices is not None:
         widget = dcc.RadioItems(id=cid, value=value, inline=True,
                                 options=[{"label": f" {c}", "value": c} for c in option.choices])
     else:
-        widget = dcc.Input(id=cid, value=value, debounce=True, **{"aria-label": label})
-    return html.Div([html.Label(label, className="small me-1"), widget], className="pp-control")
+        widget = dcc.Input(id=cid, value=value, debounce=True)
+    return html.Div(html.Label([f"{label} ", widget], className="small"), className="pp-control")
 
 
 def page_options(charts: list[Chart]) -> list[Option]:
@@ -166,3 +172,28 @@ def failure_banner() -> html.Div | None:
                       ". Charts keep showing the last good version; see ",
                       html.A("Sources", href="/sources", className="alert-link"), "."],
                      color="warning", className="pp-banner mb-3", id="pp-banner")
+
+
+def kpi_card(kpi, value) -> dbc.Card:  # type: ignore[no-untyped-def]
+    """One pressure point in one number: value, change, as of, source, stale badge."""
+    from dashboard.freshness import statuses
+
+    if value is None:
+        body = [html.Div("No figure loaded yet", className="pp-kpi-value text-muted")]
+    else:
+        status = statuses().get(value.dataset, {})
+        badge = (dbc.Badge("stale", color="warning", text_color="dark")
+                 if status.get("stale") else None)
+        body = [
+            html.Div([value.value, " ", html.Small(value.unit if "%" not in value.value
+                                                   and value.number is not None else "",
+                                                   className="text-muted")],
+                     className="pp-kpi-value"),
+            html.Div(value.change, className="pp-kpi-change small") if value.change else None,
+            html.Div([f"{value.period} · as of {value.accessed} ", badge],
+                     className="small text-muted"),
+            html.A("source", href=value.source_url, rel="noopener noreferrer",
+                   className="small pp-link", title=value.source_title),
+        ]
+    return dbc.Card(dbc.CardBody([html.H2(kpi.title, className="h6 mb-1"), *body]),
+                    className="pp-kpi h-100", id=f"kpi-{kpi.id}")

@@ -51,7 +51,8 @@ def for_chart(source_ids: tuple[str, ...], frame: pd.DataFrame,
         if not frame.empty and column in frame.columns:
             data_to = str(pd.to_datetime(frame[column]).max().date())
             break
-    if data_to is None and not frame.empty and "period" in frame.columns:
+    if (data_to is None and date_columns and not frame.empty and "period" in frame.columns
+            and pd.api.types.is_numeric_dtype(frame["period"])):
         data_to = str(int(frame["period"].max()))
     stale = [(s, rows[s]["stale_since"] or "") for s in source_ids if rows.get(s, {}).get("stale")]
     failed = [(s, rows[s]["last_error"] or "") for s in source_ids

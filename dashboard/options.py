@@ -16,6 +16,9 @@ class Option:
     choices: Sequence[object] | None = None
     parse: Callable[[str], object] | None = None
     label: str = ""
+    widget: str = ""  # "range" for sliders; otherwise chosen from the default's type
+    minimum: int = 1990
+    maximum: int = 2100
 
     def read(self, raw: object) -> object:
         """The value for `raw` (a query string value), or the default if it is not valid."""
@@ -60,3 +63,15 @@ def flag(text: str) -> bool:
 EVENTS = Option("events", False, parse=flag, label="Show events")
 FROM_YEAR = Option("from", 2010, parse=year, label="From")
 TO_YEAR = Option("to", 2026, parse=year, label="To")
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """A parser accepting whole numbers in [low, high] (anything else -> the default)."""
+
+    def parse(text: str) -> int:
+        value = int(float(text))
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return parse

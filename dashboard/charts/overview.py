@@ -1,3 +1,105 @@
-"""Charts for the overview page."""
+"""Overview charts: the exposure index, its sensitivity to the weights, the event timeline."""
 
-CHARTS: list = []
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import datasets, exposure
+from dashboard.charts import Chart
+from dashboard.charts._common import in_years
+from dashboard.figures import events as event_figures
+from dashboard.figures import index as index_figures
+from dashboard.options import FROM_YEAR, TO_YEAR, Option, bounded_int
+
+WEIGHTS = tuple(
+    Option(f"w_{c.id}", c.default_weight, parse=bounded_int(0, 100), label=f"Weight: {c.id}",
+           widget="range", minimum=0, maximum=100)
+    for c in exposure.COMPONENTS
+) + tuple(
+    Option(f"w_{cid}", weight, parse=bounded_int(0, 100), label=f"Weight: {cid}",
+           widget="range", minimum=0, maximum=100)
+    for cid, _label, weight, _dataset, _row in exposure.SOLE
+)
+LANES = {"upper_lars_events": "Upper Lars", "border_clashes": "Border clashes",
+         "russian_presence": "Russian presence", "euma_timeline": "EUMA",
+         "energy_events": "Energy", "rail_events": "Rail", "trade_notes": "Trade"}
+
+
+def _weights(table: pd.DataFrame, options: dict) -> pd.Series:
+    return pd.Series({c: float(options.get(f"w_{c}", 0)) for c in table["component"]})
+
+
+def index_data(options: dict) -> pd.DataFrame:
+    table = exposure.components_table()
+    if table.empty:
+        return table
+    weights = _weights(table, options)
+    return table.assign(weight=table["component"].map(weights))
+
+
+def index_figure(frame: pd.DataFrame, options: dict):  # type: ignore[no-untyped-def]
+    if frame.empty:
+        return index_figures.components(frame, float("nan"))
+    value = exposure.index_value(frame.set_index("component")["share"],
+                                 frame.set_index("component")["weight"])
+    return index_figures.components(frame, value)
+
+
+def sensitivity_data(options: dict) -> pd.DataFrame:
+    table = exposure.components_table()
+    if table.empty:
+        return pd.DataFrame(columns=["scenario", "index"])
+    frame = exposure.sensitivity(table, _weights(table, options))
+    return frame.assign(weights=";".join(f"{k}={options[k]}" for k in sorted(options)))
+
+
+def timeline_data(options: dict) -> pd.DataFrame:
+    frame = in_years(datasets.events(tuple(LANES)), options, start="when", end="when")
+    return frame.assign(lane=frame["dataset"].map(LANES)) if not frame.empty else frame
+
+
+CHARTS = [
+    Chart(
+        id="exposure_index",
+        page="overview",
+        title="Exposure index",
+        description="How much of each lever depends on Russia (latest cited share), and the "
+        "weighted mean of them: index = 100 × Σ wᵢxᵢ / Σ wᵢ. Move the weights to change it.",
+        sources=("gas_imports", "trade_partners", "remittances", "wheat_imports",
+                 "energy_events", "rail_events"),
+        data=index_data,
+        figure=index_figure,
+        options=WEIGHTS,
+        caveat="Shares come from different years and sources (see the data table); nuclear "
+        "fuel and rail count as 100 % because one Russian state company supplies or runs them.",
+        date_columns=(),
+    ),
+    Chart(
+        id="exposure_sensitivity",
+        page="overview",
+        title="How much the index depends on the weights",
+        description="The index under your weights, equal weights, each component left out, and "
+        "400 random weightings (Dirichlet draws, fixed seed).",
+        sources=("gas_imports", "trade_partners", "remittances", "wheat_imports",
+                 "energy_events", "rail_events"),
+        data=sensitivity_data,
+        figure=lambda f, o: index_figures.sensitivity(f),
+        options=WEIGHTS,
+        date_columns=(),
+        height=340,
+    ),
+    Chart(
+        id="event_timeline",
+        page="overview",
+        title="What happened when",
+        description="Every curated event — Upper Lars closures, border clashes, Russian "
+        "handovers, gas and nuclear deals, EUMA mandates, rail and trade notes — on one "
+        "timeline.",
+        sources=tuple(LANES),
+        data=timeline_data,
+        figure=lambda f, o: event_figures.timeline(f, lane="lane", empty="No events"),
+        options=(FROM_YEAR, TO_YEAR),
+        date_columns=("date",),
+        height=420,
+    ),
+]

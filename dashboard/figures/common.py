@@ -52,13 +52,13 @@ def add_event_overlay(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     events = events[events["category"].isin(OVERLAY_CATEGORIES)]
     fig.update_layout(yaxis9={"overlaying": "y", "range": [0, 1], "visible": False,
                               "fixedrange": True})
-    for category, group in events.groupby("category", sort=True):
+    for number, (category, group) in enumerate(events.groupby("category", sort=True)):
         hover = [f"<b>{safe_text(t)}</b><br>{d:%d %b %Y} · {safe_text(ds)}#{safe_text(r)}"
                  for t, d, ds, r in zip(group["title"], group["when"], group["dataset"],
                                         group["row_id"], strict=True)]
         fig.add_trace(go.Scatter(
             x=group["when"], y=[0.97] * len(group), yaxis="y9", mode="markers",
-            name=f"event: {category.replace('_', ' ')}",
+            name="events (hover for details)", showlegend=number == 0,
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
                     "color": EVENT_COLOURS[category]},
             hovertext=hover, hoverinfo="text", legendgroup="events",

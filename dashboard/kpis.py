@@ -1,0 +1,135 @@
+"""KPI cards: one number per pressure point with its change, "as of" and cited source.
+
+The overview shows them; the embeds release serves each as /embed/kpi/<id>.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard import datasets
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    value: str  # formatted for display
+    number: float | None
+    unit: str
+    change: str | None  # vs the previous comparable figure, in words
+    period: str
+    dataset: str
+    row_id: str
+    source_url: str
+    source_title: str
+    accessed: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    pressure_point: str
+    title: str
+    page: str
+    compute: Callable[[], KpiValue | None]
+
+
+def _row_value(row: pd.Series, value: str, number: float | None, change: str | None,
+               period: str, unit: str | None = None) -> KpiValue:
+    unit = str(row.get("unit") or "") if unit is None else unit
+    return KpiValue(value=value, number=number, unit=unit, change=change,
+                    period=period, dataset=str(row["dataset"]), row_id=str(row["row_id"]),
+                    source_url=str(row["source_url"]), source_title=str(row["source_title"]),
+                    accessed=str(row["accessed"]), confidence=str(row["confidence"]))
+
+
+def _latest_share(dataset: str, indicator: str, series: str) -> KpiValue | None:
+    frame = datasets.values(dataset, [indicator], [series])
+    if frame.empty:
+        return None
+    frame = frame.sort_values(["end", "start"])
+    latest = frame.iloc[-1]
+    change = None
+    earlier = frame[frame["end"] < latest["start"]]
+    if not earlier.empty:
+        prev = earlier.iloc[-1]
+        delta = latest["value"] - prev["value"]
+        change = f"{delta:+.1f} points vs {prev['period_end'][:4]} ({prev['value']:.1f} %)"
+    period = f"{latest['period_start']} to {latest['period_end']}"
+    return _row_value(latest, f"{latest['value']:.0f} %", float(latest["value"]), change, period)
+
+
+def _event(dataset: str, row_id: str, value: str, number: float | None) -> KpiValue | None:
+    events = datasets.curated(dataset)
+    row = events[events["row_id"] == row_id] if not events.empty else events
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return _row_value(r, value, number, None, str(r["date"]), unit="")
+
+
+def days_since_clash(today: date | None = None) -> KpiValue | None:
+    """Days since the latest curated border clash (dated to the day)."""
+    today = today or date.today()
+    events = datasets.events(("border_clashes",), categories=("clash",))
+    events = events[(events["date_precision"] == "day") & (events["when"].dt.date <= today)]
+    if events.empty:
+        return None
+    latest = events.iloc[-1]
+    days = (today - latest["when"].date()).days
+    return _row_value(latest, f"{days:,}", float(days), f"latest: {latest['title']}",
+                      str(latest["date"]), unit="days")
+
+
+def latest_patrols() -> KpiValue | None:
+    frame = datasets.values("euma_figures", ["patrols_cumulative"], ["euma"])
+    if frame.empty:
+        return None
+    frame = frame.sort_values("end")
+    latest = frame.iloc[-1]
+    change = None
+    if len(frame) > 1:
+        prev = frame.iloc[-2]
+        weeks = max(1.0, (latest["end"] - prev["end"]).days / 7)
+        change = (f"+{latest['value'] - prev['value']:,.0f} since {prev['period_end']} "
+                  f"(≈{(latest['value'] - prev['value']) / weeks:.0f} a week)")
+    return _row_value(latest, f"{latest['value']:,.0f}", float(latest["value"]), change,
+                      str(latest["period_end"]))
+
+
+def upper_lars_status() -> KpiValue | None:
+    """Open/closed by the latest dated closure or reopening in the event log."""
+    events = datasets.events(("upper_lars_events",),
+                             categories=("closure", "weather_closure", "reopening"))
+    if events.empty:
+        return None
+    latest = events.iloc[-1]
+    closed = latest["category"] != "reopening"
+    ended = bool(latest.get("end_date")) and closed
+    state = "open (last closure ended)" if ended else ("closed" if closed else "open")
+    return _row_value(latest, state, None, f"latest: {latest['title']}", str(latest["date"]),
+                      unit="")
+
+
+KPIS = [
+    Kpi("gas_russia_share", "gas", "Gas imports from Russia", "energy",
+        lambda: _latest_share("gas_imports", "gas_import_share", "russia")),
+    Kpi("trade_russia_share", "trade", "Russia's share of trade", "trade",
+        lambda: _latest_share("trade_partners", "share_of_trade", "russia")),
+    Kpi("remittances_russia_share", "remittances", "Remittances from Russia", "overview",
+        lambda: _latest_share("remittances", "remittances_share", "russia")),
+    Kpi("wheat_russia_share", "wheat", "Wheat imports from Russia", "overview",
+        lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat")),
+    Kpi("metsamor_licensed_to", "nuclear", "Metsamor licensed to (Russian fuel)", "energy",
+        lambda: _event("energy_events", "npp-extension-2036-decision", "2036", 2036.0)),
+    Kpi("upper_lars_status", "upper_lars", "Upper Lars crossing", "upper-lars",
+        upper_lars_status),
+    Kpi("days_since_clash", "security", "Days since the last recorded clash", "security",
+        days_since_clash),
+    Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", latest_patrols),
+]
+BY_ID = {kpi.id: kpi for kpi in KPIS}
