@@ -30,25 +30,47 @@ routes.register(server)
 
 
 def _nav() -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-             for page in dash.page_registry.values()]
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand("Pressure Points", href="/"),
-        dbc.Nav(links, className="flex-wrap", navbar=True),
-    ], fluid=True), color="light", dark=False, className="mb-3 border-bottom", id="pp-nav")
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        for page in dash.page_registry.values()
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Pressure Points", href="/"),
+                dbc.Nav(links, className="flex-wrap", navbar=True),
+            ],
+            fluid=True,
+        ),
+        color="light",
+        dark=False,
+        className="mb-3 border-bottom",
+        id="pp-nav",
+    )
 
 
 def layout() -> html.Div:
-    return html.Div([
-        html.A("Skip to content", href="#pp-main", className="visually-hidden-focusable"),
-        _nav(),
-        dbc.Container([failure_banner(), html.Main(dash.page_container, id="pp-main")],
-                      fluid="lg"),
-        html.Footer(dbc.Container([
-            "Pressure Points: open data on Armenia's exposure to Russian levers. Every number "
-            "links to its source; see ", html.A("Sources", href="/sources"), "."],
-            fluid="lg"), className="pp-footer small text-muted py-3 mt-4 border-top"),
-    ])
+    return html.Div(
+        [
+            html.A("Skip to content", href="#pp-main", className="visually-hidden-focusable"),
+            _nav(),
+            dbc.Container(
+                [failure_banner(), html.Main(dash.page_container, id="pp-main")], fluid="lg"
+            ),
+            html.Footer(
+                dbc.Container(
+                    [
+                        "Pressure Points: open data on Armenia's exposure to Russian "
+                        "levers. Every number links to its source; see ",
+                        html.A("Sources", href="/sources"),
+                        ".",
+                    ],
+                    fluid="lg",
+                ),
+                className="pp-footer small text-muted py-3 mt-4 border-top",
+            ),
+        ]
+    )
 
 
 app.layout = layout

@@ -44,8 +44,9 @@ def update_charts(values: list) -> tuple[list, list, list, list]:
         for link in download_links(chart, rendered.options):
             if hasattr(link, "href"):
                 hrefs[(chart.id, link.id["fmt"])] = link.href
-    links = [hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "")
-             for spec in ctx.outputs_list[3]]
+    links = [
+        hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[3]
+    ]
     return figures, tables, subtitles, links
 
 

@@ -21,8 +21,19 @@ GRAPH_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 TABLE_LIMIT = 400
-_HIDDEN_COLUMNS = {"note", "start", "end", "when", "version", "source_title", "row_id",
-                   "dataset", "unit_original", "fetched_at", "year"}
+_HIDDEN_COLUMNS = {
+    "note",
+    "start",
+    "end",
+    "when",
+    "version",
+    "source_title",
+    "row_id",
+    "dataset",
+    "unit_original",
+    "fetched_at",
+    "year",
+}
 
 
 def query_string(chart: Chart, options: dict) -> str:
@@ -37,13 +48,21 @@ def query_string(chart: Chart, options: dict) -> str:
 def download_links(chart: Chart, options: dict) -> list:
     qs = query_string(chart, options)
     return [
-        html.A("CSV", href=f"/download/{chart.id}.csv?{qs}", download="",
-               id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "csv"},
-               className="pp-link"),
+        html.A(
+            "CSV",
+            href=f"/download/{chart.id}.csv?{qs}",
+            download="",
+            id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "csv"},
+            className="pp-link",
+        ),
         " · ",
-        html.A("JSON", href=f"/download/{chart.id}.json?{qs}", download="",
-               id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "json"},
-               className="pp-link"),
+        html.A(
+            "JSON",
+            href=f"/download/{chart.id}.json?{qs}",
+            download="",
+            id={"type": "pp-dl", "page": chart.page, "chart": chart.id, "fmt": "json"},
+            className="pp-link",
+        ),
     ]
 
 
@@ -55,11 +74,20 @@ def subtitle(fresh: Freshness) -> list:
         parts.append(f"as of {fresh.as_of}")
     children: list = [" · ".join(parts) or "No data yet"]
     for source_id, since in fresh.stale:
-        children += [" ", dbc.Badge(f"{source_id} stale since {since[:10]}", color="warning",
-                                    text_color="dark", className="pp-stale")]
+        children += [
+            " ",
+            dbc.Badge(
+                f"{source_id} stale since {since[:10]}",
+                color="warning",
+                text_color="dark",
+                className="pp-stale",
+            ),
+        ]
     for source_id, _error in fresh.failed:
-        children += [" ", dbc.Badge(f"{source_id}: last refresh failed", color="danger",
-                                    className="pp-failed")]
+        children += [
+            " ",
+            dbc.Badge(f"{source_id}: last refresh failed", color="danger", className="pp-failed"),
+        ]
     return children
 
 
@@ -72,8 +100,11 @@ def data_table(frame: pd.DataFrame) -> html.Table:
         for column in columns:
             value = row[column]
             if column == "source_url" and isinstance(value, str) and value.startswith("http"):
-                cells.append(html.Td(html.A("source", href=value, rel="noopener noreferrer",
-                                            target="_blank")))
+                cells.append(
+                    html.Td(
+                        html.A("source", href=value, rel="noopener noreferrer", target="_blank")
+                    )
+                )
             else:
                 cells.append(html.Td("" if pd.isna(value) else str(value)))
         body.append(html.Tr(cells))
@@ -101,32 +132,65 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     chart = rendered.chart
     fresh = for_chart(chart.sources, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
-    return dbc.Card([
-        dbc.CardHeader([
-            html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
-            html.Div(subtitle(fresh), className="pp-asof small text-muted",
-                     id={"type": "pp-asof", **key}),
-        ]),
-        dbc.CardBody([
-            html.Div(
-                dcc.Graph(id={"type": "pp-graph", **key}, figure=rendered.figure,
-                          config=GRAPH_CONFIG, style={"height": f"{chart.height}px"}),
-                role="img", **{"aria-label": f"{chart.title}. {chart.description}"},
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
+                    html.Div(
+                        subtitle(fresh),
+                        className="pp-asof small text-muted",
+                        id={"type": "pp-asof", **key},
+                    ),
+                ]
             ),
-            html.P(chart.description, className="pp-desc small"),
-            html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
-            html.Details(table_block(chart, rendered.frame), id={"type": "pp-table", **key},
-                         className="pp-details"),
-        ]),
-        dbc.CardFooter([
-            html.Span(source_line(chart), className="pp-source"),
-            html.Span([" · Download ", *download_links(chart, rendered.options)],
-                      className="pp-downloads"),
-            html.Span([" · ", html.Button("Embed", className="btn btn-link btn-sm p-0 pp-embed",
-                                          id={"type": "pp-embed", **key}, disabled=True,
-                                          title="Embedding arrives with the embeds release")]),
-        ], className="small"),
-    ], className="pp-card mb-4", id=f"card-{chart.id}")
+            dbc.CardBody(
+                [
+                    html.Div(
+                        dcc.Graph(
+                            id={"type": "pp-graph", **key},
+                            figure=rendered.figure,
+                            config=GRAPH_CONFIG,
+                            style={"height": f"{chart.height}px"},
+                        ),
+                        role="img",
+                        **{"aria-label": f"{chart.title}. {chart.description}"},
+                    ),
+                    html.P(chart.description, className="pp-desc small"),
+                    html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
+                    html.Details(
+                        table_block(chart, rendered.frame),
+                        id={"type": "pp-table", **key},
+                        className="pp-details",
+                    ),
+                ]
+            ),
+            dbc.CardFooter(
+                [
+                    html.Span(source_line(chart), className="pp-source"),
+                    html.Span(
+                        [" · Download ", *download_links(chart, rendered.options)],
+                        className="pp-downloads",
+                    ),
+                    html.Span(
+                        [
+                            " · ",
+                            html.Button(
+                                "Embed",
+                                className="btn btn-link btn-sm p-0 pp-embed",
+                                id={"type": "pp-embed", **key},
+                                disabled=True,
+                                title="Embedding arrives with the embeds release",
+                            ),
+                        ]
+                    ),
+                ],
+                className="small",
+            ),
+        ],
+        className="pp-card mb-4",
+        id=f"card-{chart.id}",
+    )
 
 
 def control(page: str, option: Option, value: object) -> html.Div:
@@ -134,22 +198,45 @@ def control(page: str, option: Option, value: object) -> html.Div:
     cid = {"type": "pp-control", "page": page, "name": option.name}
     label = option.label or option.name
     if isinstance(option.default, bool):
-        widget = dcc.Checklist(id=cid, options=[{"label": f" {label}", "value": "1"}],
-                               value=["1"] if value else [], className="pp-check")
+        widget = dcc.Checklist(
+            id=cid,
+            options=[{"label": f" {label}", "value": "1"}],
+            value=["1"] if value else [],
+            className="pp-check",
+        )
         return html.Div(widget, className="pp-control")
     # Inputs sit inside their <label>, which names them for screen readers.
     if option.widget == "range":
-        widget = dcc.Input(id=cid, type="range", value=value, min=option.minimum,
-                           max=option.maximum, step=5, className="form-range pp-range")
-        return html.Div(html.Label([f"{label} ", widget], className="small"),
-                        className="pp-control pp-weight")
+        widget = dcc.Input(
+            id=cid,
+            type="range",
+            value=value,
+            min=option.minimum,
+            max=option.maximum,
+            step=5,
+            className="form-range pp-range",
+        )
+        return html.Div(
+            html.Label([f"{label} ", widget], className="small"), className="pp-control pp-weight"
+        )
     if isinstance(option.default, int):
-        widget = dcc.Input(id=cid, type="number", value=value, min=option.minimum,
-                           max=option.maximum, step=1, debounce=True,
-                           className="form-control form-control-sm")
+        widget = dcc.Input(
+            id=cid,
+            type="number",
+            value=value,
+            min=option.minimum,
+            max=option.maximum,
+            step=1,
+            debounce=True,
+            className="form-control form-control-sm",
+        )
     elif option.choices is not None:
-        widget = dcc.RadioItems(id=cid, value=value, inline=True,
-                                options=[{"label": f" {c}", "value": c} for c in option.choices])
+        widget = dcc.RadioItems(
+            id=cid,
+            value=value,
+            inline=True,
+            options=[{"label": f" {c}", "value": c} for c in option.choices],
+        )
     else:
         widget = dcc.Input(id=cid, value=value, debounce=True)
     return html.Div(html.Label([f"{label} ", widget], className="small"), className="pp-control")
@@ -168,10 +255,18 @@ def failure_banner() -> html.Div | None:
     if not failed:
         return None
     names = ", ".join(row["id"] for row in failed)
-    return dbc.Alert([html.Strong("Latest refresh failed for: "), names,
-                      ". Charts keep showing the last good version; see ",
-                      html.A("Sources", href="/sources", className="alert-link"), "."],
-                     color="warning", className="pp-banner mb-3", id="pp-banner")
+    return dbc.Alert(
+        [
+            html.Strong("Latest refresh failed for: "),
+            names,
+            ". Charts keep showing the last good version; see ",
+            html.A("Sources", href="/sources", className="alert-link"),
+            ".",
+        ],
+        color="warning",
+        className="pp-banner mb-3",
+        id="pp-banner",
+    )
 
 
 def kpi_card(kpi, value) -> dbc.Card:  # type: ignore[no-untyped-def]
@@ -182,18 +277,35 @@ def kpi_card(kpi, value) -> dbc.Card:  # type: ignore[no-untyped-def]
         body = [html.Div("No figure loaded yet", className="pp-kpi-value text-muted")]
     else:
         status = statuses().get(value.dataset, {})
-        badge = (dbc.Badge("stale", color="warning", text_color="dark")
-                 if status.get("stale") else None)
+        badge = (
+            dbc.Badge("stale", color="warning", text_color="dark") if status.get("stale") else None
+        )
         body = [
-            html.Div([value.value, " ", html.Small(value.unit if "%" not in value.value
-                                                   and value.number is not None else "",
-                                                   className="text-muted")],
-                     className="pp-kpi-value"),
+            html.Div(
+                [
+                    value.value,
+                    " ",
+                    html.Small(
+                        value.unit if "%" not in value.value and value.number is not None else "",
+                        className="text-muted",
+                    ),
+                ],
+                className="pp-kpi-value",
+            ),
             html.Div(value.change, className="pp-kpi-change small") if value.change else None,
-            html.Div([f"{value.period} · as of {value.accessed} ", badge],
-                     className="small text-muted"),
-            html.A("source", href=value.source_url, rel="noopener noreferrer",
-                   className="small pp-link", title=value.source_title),
+            html.Div(
+                [f"{value.period} · as of {value.accessed} ", badge], className="small text-muted"
+            ),
+            html.A(
+                "source",
+                href=value.source_url,
+                rel="noopener noreferrer",
+                className="small pp-link",
+                title=value.source_title,
+            ),
         ]
-    return dbc.Card(dbc.CardBody([html.H2(kpi.title, className="h6 mb-1"), *body]),
-                    className="pp-kpi h-100", id=f"kpi-{kpi.id}")
+    return dbc.Card(
+        dbc.CardBody([html.H2(kpi.title, className="h6 mb-1"), *body]),
+        className="pp-kpi h-100",
+        id=f"kpi-{kpi.id}",
+    )

@@ -9,10 +9,24 @@ import pandas as pd
 
 from dashboard import data
 
-PROVENANCE = ["dataset", "row_id", "source_url", "source_title", "accessed", "confidence",
-              "version"]
-EVENT_DATASETS = ("upper_lars_events", "border_clashes", "russian_presence", "energy_events",
-                  "euma_timeline", "rail_events", "trade_notes")
+PROVENANCE = [
+    "dataset",
+    "row_id",
+    "source_url",
+    "source_title",
+    "accessed",
+    "confidence",
+    "version",
+]
+EVENT_DATASETS = (
+    "upper_lars_events",
+    "border_clashes",
+    "russian_presence",
+    "energy_events",
+    "euma_timeline",
+    "rail_events",
+    "trade_notes",
+)
 # Unit conversions to a chart's common unit; the original unit stays in `unit_original`.
 _SCALE = {("USD m", "USD bn"): 0.001, ("USD bn", "USD m"): 1000.0}
 
@@ -29,8 +43,9 @@ def curated(dataset_id: str) -> pd.DataFrame:
     return frame
 
 
-def values(dataset_id: str, indicators: Iterable[str] | None = None,
-           series: Iterable[str] | None = None) -> pd.DataFrame:
+def values(
+    dataset_id: str, indicators: Iterable[str] | None = None, series: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Rows of a curated `values` file, optionally filtered, with parsed period dates."""
     frame = curated(dataset_id)
     if frame.empty:
@@ -59,8 +74,9 @@ def to_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     return frame[frame["unit"] == unit].reset_index(drop=True)
 
 
-def events(dataset_ids: Iterable[str] = EVENT_DATASETS,
-           categories: Iterable[str] | None = None) -> pd.DataFrame:
+def events(
+    dataset_ids: Iterable[str] = EVENT_DATASETS, categories: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Curated events from several files, one table sorted by date."""
     frames = [curated(d) for d in dataset_ids]
     frames = [f for f in frames if not f.empty]

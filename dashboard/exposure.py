@@ -31,10 +31,17 @@ class Component:
 COMPONENTS = [
     Component("gas", "Gas imports from Russia", 25, "gas_imports", "gas_import_share", "russia"),
     Component("trade", "Trade with Russia", 20, "trade_partners", "share_of_trade", "russia"),
-    Component("remittances", "Remittances from Russia", 20, "remittances", "remittances_share",
-              "russia"),
-    Component("wheat", "Wheat imports from Russia", 15, "wheat_imports",
-              "import_share_from_russia", "wheat"),
+    Component(
+        "remittances", "Remittances from Russia", 20, "remittances", "remittances_share", "russia"
+    ),
+    Component(
+        "wheat",
+        "Wheat imports from Russia",
+        15,
+        "wheat_imports",
+        "import_share_from_russia",
+        "wheat",
+    ),
 ]
 # Sole-supplier components: a cited event row rather than a share (value 1 = fully dependent).
 SOLE = [
@@ -66,22 +73,55 @@ def components_table() -> pd.DataFrame:
         if row.empty:
             continue
         r = row.iloc[0]
-        rows.append({"component": comp.id, "label": comp.label,
-                     "default_weight": comp.default_weight,
-                     "share": min(1.0, float(r["value"]) * comp.scale),
-                     "raw_value": float(r["value"]), "unit": r["unit"],
-                     "period": f"{r['period_start']}..{r['period_end']}",
-                     **{k: r[k] for k in ("dataset", "row_id", "source_url", "source_title",
-                                          "accessed", "confidence")}})
+        rows.append(
+            {
+                "component": comp.id,
+                "label": comp.label,
+                "default_weight": comp.default_weight,
+                "share": min(1.0, float(r["value"]) * comp.scale),
+                "raw_value": float(r["value"]),
+                "unit": r["unit"],
+                "period": f"{r['period_start']}..{r['period_end']}",
+                **{
+                    k: r[k]
+                    for k in (
+                        "dataset",
+                        "row_id",
+                        "source_url",
+                        "source_title",
+                        "accessed",
+                        "confidence",
+                    )
+                },
+            }
+        )
     for cid, label, weight, dataset, row_id in SOLE:
         row = _sole_supplier_row(dataset, row_id)
         if row.empty:
             continue
         r = row.iloc[0]
-        rows.append({"component": cid, "label": label, "default_weight": weight, "share": 1.0,
-                     "raw_value": 1.0, "unit": "sole supplier/operator", "period": r["date"],
-                     **{k: r[k] for k in ("dataset", "row_id", "source_url", "source_title",
-                                          "accessed", "confidence")}})
+        rows.append(
+            {
+                "component": cid,
+                "label": label,
+                "default_weight": weight,
+                "share": 1.0,
+                "raw_value": 1.0,
+                "unit": "sole supplier/operator",
+                "period": r["date"],
+                **{
+                    k: r[k]
+                    for k in (
+                        "dataset",
+                        "row_id",
+                        "source_url",
+                        "source_title",
+                        "accessed",
+                        "confidence",
+                    )
+                },
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -93,22 +133,35 @@ def index_value(shares: pd.Series, weights: pd.Series) -> float:
     return 100.0 * float((shares * weights).sum()) / total
 
 
-def sensitivity(table: pd.DataFrame, weights: pd.Series, draws: int = 400,
-                seed: int = 7) -> pd.DataFrame:
+def sensitivity(
+    table: pd.DataFrame, weights: pd.Series, draws: int = 400, seed: int = 7
+) -> pd.DataFrame:
     """The index under other weights: leave-one-out, equal weights, and random draws.
 
     Random weights are Dirichlet(1,…,1) draws (every weighting equally likely); the seed is
     fixed so the view is reproducible.
     """
     shares = table.set_index("component")["share"]
-    rows = [{"scenario": "your weights", "index": index_value(shares, weights)},
-            {"scenario": "equal weights",
-             "index": index_value(shares, pd.Series(1.0, index=shares.index))}]
+    rows = [
+        {"scenario": "your weights", "index": index_value(shares, weights)},
+        {
+            "scenario": "equal weights",
+            "index": index_value(shares, pd.Series(1.0, index=shares.index)),
+        },
+    ]
     for comp in shares.index:
-        rows.append({"scenario": f"without {comp}",
-                     "index": index_value(shares.drop(comp), weights.drop(comp))})
+        rows.append(
+            {
+                "scenario": f"without {comp}",
+                "index": index_value(shares.drop(comp), weights.drop(comp)),
+            }
+        )
     rng = np.random.default_rng(seed)
     for draw in rng.dirichlet(np.ones(len(shares)), size=draws):
-        rows.append({"scenario": "random weights",
-                     "index": index_value(shares, pd.Series(draw, index=shares.index))})
+        rows.append(
+            {
+                "scenario": "random weights",
+                "index": index_value(shares, pd.Series(draw, index=shares.index)),
+            }
+        )
     return pd.DataFrame(rows)

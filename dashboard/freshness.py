@@ -36,8 +36,11 @@ class Freshness:
     failed: list[tuple[str, str]]  # (source id, last error)
 
 
-def for_chart(source_ids: tuple[str, ...], frame: pd.DataFrame,
-              date_columns: tuple[str, ...] = ("period_end",)) -> Freshness:
+def for_chart(
+    source_ids: tuple[str, ...],
+    frame: pd.DataFrame,
+    date_columns: tuple[str, ...] = ("period_end",),
+) -> Freshness:
     rows = statuses()
     retrieved = [rows[s]["fetched_at"] for s in source_ids if rows.get(s, {}).get("fetched_at")]
     accessed = []
@@ -51,12 +54,20 @@ def for_chart(source_ids: tuple[str, ...], frame: pd.DataFrame,
         if not frame.empty and column in frame.columns:
             data_to = str(pd.to_datetime(frame[column]).max().date())
             break
-    if (data_to is None and date_columns and not frame.empty and "period" in frame.columns
-            and pd.api.types.is_numeric_dtype(frame["period"])):
+    if (
+        data_to is None
+        and date_columns
+        and not frame.empty
+        and "period" in frame.columns
+        and pd.api.types.is_numeric_dtype(frame["period"])
+    ):
         data_to = str(int(frame["period"].max()))
     stale = [(s, rows[s]["stale_since"] or "") for s in source_ids if rows.get(s, {}).get("stale")]
-    failed = [(s, rows[s]["last_error"] or "") for s in source_ids
-              if rows.get(s, {}).get("state") == "failed"]
+    failed = [
+        (s, rows[s]["last_error"] or "")
+        for s in source_ids
+        if rows.get(s, {}).get("state") == "failed"
+    ]
     return Freshness(as_of, data_to, stale, failed)
 
 

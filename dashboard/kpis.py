@@ -38,13 +38,28 @@ class Kpi:
     compute: Callable[[], KpiValue | None]
 
 
-def _row_value(row: pd.Series, value: str, number: float | None, change: str | None,
-               period: str, unit: str | None = None) -> KpiValue:
+def _row_value(
+    row: pd.Series,
+    value: str,
+    number: float | None,
+    change: str | None,
+    period: str,
+    unit: str | None = None,
+) -> KpiValue:
     unit = str(row.get("unit") or "") if unit is None else unit
-    return KpiValue(value=value, number=number, unit=unit, change=change,
-                    period=period, dataset=str(row["dataset"]), row_id=str(row["row_id"]),
-                    source_url=str(row["source_url"]), source_title=str(row["source_title"]),
-                    accessed=str(row["accessed"]), confidence=str(row["confidence"]))
+    return KpiValue(
+        value=value,
+        number=number,
+        unit=unit,
+        change=change,
+        period=period,
+        dataset=str(row["dataset"]),
+        row_id=str(row["row_id"]),
+        source_url=str(row["source_url"]),
+        source_title=str(row["source_title"]),
+        accessed=str(row["accessed"]),
+        confidence=str(row["confidence"]),
+    )
 
 
 def _latest_share(dataset: str, indicator: str, series: str) -> KpiValue | None:
@@ -81,8 +96,14 @@ def days_since_clash(today: date | None = None) -> KpiValue | None:
         return None
     latest = events.iloc[-1]
     days = (today - latest["when"].date()).days
-    return _row_value(latest, f"{days:,}", float(days), f"latest: {latest['title']}",
-                      str(latest["date"]), unit="days")
+    return _row_value(
+        latest,
+        f"{days:,}",
+        float(days),
+        f"latest: {latest['title']}",
+        str(latest["date"]),
+        unit="days",
+    )
 
 
 def latest_patrols() -> KpiValue | None:
@@ -95,41 +116,75 @@ def latest_patrols() -> KpiValue | None:
     if len(frame) > 1:
         prev = frame.iloc[-2]
         weeks = max(1.0, (latest["end"] - prev["end"]).days / 7)
-        change = (f"+{latest['value'] - prev['value']:,.0f} since {prev['period_end']} "
-                  f"(≈{(latest['value'] - prev['value']) / weeks:.0f} a week)")
-    return _row_value(latest, f"{latest['value']:,.0f}", float(latest["value"]), change,
-                      str(latest["period_end"]))
+        change = (
+            f"+{latest['value'] - prev['value']:,.0f} since {prev['period_end']} "
+            f"(≈{(latest['value'] - prev['value']) / weeks:.0f} a week)"
+        )
+    return _row_value(
+        latest, f"{latest['value']:,.0f}", float(latest["value"]), change, str(latest["period_end"])
+    )
 
 
 def upper_lars_status() -> KpiValue | None:
     """Open/closed by the latest dated closure or reopening in the event log."""
-    events = datasets.events(("upper_lars_events",),
-                             categories=("closure", "weather_closure", "reopening"))
+    events = datasets.events(
+        ("upper_lars_events",), categories=("closure", "weather_closure", "reopening")
+    )
     if events.empty:
         return None
     latest = events.iloc[-1]
     closed = latest["category"] != "reopening"
     ended = bool(latest.get("end_date")) and closed
     state = "open (last closure ended)" if ended else ("closed" if closed else "open")
-    return _row_value(latest, state, None, f"latest: {latest['title']}", str(latest["date"]),
-                      unit="")
+    return _row_value(
+        latest, state, None, f"latest: {latest['title']}", str(latest["date"]), unit=""
+    )
 
 
 KPIS = [
-    Kpi("gas_russia_share", "gas", "Gas imports from Russia", "energy",
-        lambda: _latest_share("gas_imports", "gas_import_share", "russia")),
-    Kpi("trade_russia_share", "trade", "Russia's share of trade", "trade",
-        lambda: _latest_share("trade_partners", "share_of_trade", "russia")),
-    Kpi("remittances_russia_share", "remittances", "Remittances from Russia", "overview",
-        lambda: _latest_share("remittances", "remittances_share", "russia")),
-    Kpi("wheat_russia_share", "wheat", "Wheat imports from Russia", "overview",
-        lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat")),
-    Kpi("metsamor_licensed_to", "nuclear", "Metsamor licensed to (Russian fuel)", "energy",
-        lambda: _event("energy_events", "npp-extension-2036-decision", "2036", 2036.0)),
-    Kpi("upper_lars_status", "upper_lars", "Upper Lars crossing", "upper-lars",
-        upper_lars_status),
-    Kpi("days_since_clash", "security", "Days since the last recorded clash", "security",
-        days_since_clash),
+    Kpi(
+        "gas_russia_share",
+        "gas",
+        "Gas imports from Russia",
+        "energy",
+        lambda: _latest_share("gas_imports", "gas_import_share", "russia"),
+    ),
+    Kpi(
+        "trade_russia_share",
+        "trade",
+        "Russia's share of trade",
+        "trade",
+        lambda: _latest_share("trade_partners", "share_of_trade", "russia"),
+    ),
+    Kpi(
+        "remittances_russia_share",
+        "remittances",
+        "Remittances from Russia",
+        "overview",
+        lambda: _latest_share("remittances", "remittances_share", "russia"),
+    ),
+    Kpi(
+        "wheat_russia_share",
+        "wheat",
+        "Wheat imports from Russia",
+        "overview",
+        lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat"),
+    ),
+    Kpi(
+        "metsamor_licensed_to",
+        "nuclear",
+        "Metsamor licensed to (Russian fuel)",
+        "energy",
+        lambda: _event("energy_events", "npp-extension-2036-decision", "2036", 2036.0),
+    ),
+    Kpi("upper_lars_status", "upper_lars", "Upper Lars crossing", "upper-lars", upper_lars_status),
+    Kpi(
+        "days_since_clash",
+        "security",
+        "Days since the last recorded clash",
+        "security",
+        days_since_clash,
+    ),
     Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", latest_patrols),
 ]
 BY_ID = {kpi.id: kpi for kpi in KPIS}

@@ -30,8 +30,9 @@ def chart_download(chart_id: str, fmt: str) -> Response:
     rendered = render(chart, request.args)
     filters = query_string(chart, rendered.options)
     fresh = for_chart(chart.sources, rendered.frame, chart.date_columns)
-    frame = rendered.frame.drop(columns=[c for c in ("start", "end", "when")
-                                         if c in rendered.frame.columns])
+    frame = rendered.frame.drop(
+        columns=[c for c in ("start", "end", "when") if c in rendered.frame.columns]
+    )
     stamp = fresh.as_of or datetime.now(UTC).date().isoformat()
     name = f"pressure-points_{chart.id}_{stamp}.{fmt}"
     if fmt == "csv":
@@ -39,12 +40,20 @@ def chart_download(chart_id: str, fmt: str) -> Response:
         body = frame.to_csv(index=False)
         mimetype = "text/csv; charset=utf-8"
     else:
-        body = json.dumps({
-            "chart": chart.id, "title": chart.title, "description": chart.description,
-            "filters": rendered.options, "sources": list(chart.sources),
-            "as_of": fresh.as_of, "data_to": fresh.data_to,
-            "rows": json.loads(frame.to_json(orient="records", date_format="iso")),
-        }, default=str, indent=1)
+        body = json.dumps(
+            {
+                "chart": chart.id,
+                "title": chart.title,
+                "description": chart.description,
+                "filters": rendered.options,
+                "sources": list(chart.sources),
+                "as_of": fresh.as_of,
+                "data_to": fresh.data_to,
+                "rows": json.loads(frame.to_json(orient="records", date_format="iso")),
+            },
+            default=str,
+            indent=1,
+        )
         mimetype = "application/json"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -54,8 +63,17 @@ def chart_download(chart_id: str, fmt: str) -> Response:
 def healthz() -> Response:
     """JSON: overall ok plus per-source freshness (for uptime checks and operators)."""
     rows = data.statuses()
-    keys = ("id", "ok", "state", "version", "fetched_at", "checked_at", "stale", "stale_since",
-            "last_error")
+    keys = (
+        "id",
+        "ok",
+        "state",
+        "version",
+        "fetched_at",
+        "checked_at",
+        "stale",
+        "stale_since",
+        "last_error",
+    )
     sources = [{k: r[k] for k in keys} for r in rows]
     ok = all(r["state"] in ("ok", "skipped") for r in rows)
     return jsonify({"ok": ok, "sources": sources})

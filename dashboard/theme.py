@@ -15,8 +15,10 @@ OKABE_ITO = {
     "black": "#000000",
     "grey": "#777777",
 }
-SEQUENCE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple",
-                                   "black", "yellow")]
+SEQUENCE = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")
+]
 
 # Fixed colours for the actors that recur across charts, so Russia is always the same colour.
 SERIES_COLOURS = {

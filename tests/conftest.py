@@ -248,3 +248,31 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyp
             return True
         time.sleep(0.05)
     return False
+
+
+# --- the dashboard on a store seeded with the bundled curated data -------------------------
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store holding the curated seed, loaded through the normal refresh path."""
+    from data_sources.refresh import refresh
+    from data_sources.sources import curated
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'seed.sqlite3'}"
+    store = Store(url)
+    run = refresh(store, curated.SOURCES)
+    assert run.exit_code == 0, [r.error for r in run.sources if r.error]
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def dash_store(seeded_db: str) -> Iterator[Store]:
+    """Point the dashboard at the seeded store for one test."""
+    from dashboard import data, freshness
+
+    store = Store(seeded_db)
+    data.set_store(store)
+    freshness.reset()
+    yield store
+    data.set_store(None)
+    freshness.reset()

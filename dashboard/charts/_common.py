@@ -14,16 +14,16 @@ from dashboard.options import EVENTS, FROM_YEAR, TO_YEAR
 TIME_OPTIONS = (FROM_YEAR, TO_YEAR, EVENTS)
 
 
-def in_years(frame: pd.DataFrame, options: dict, start: str = "start",
-             end: str = "end") -> pd.DataFrame:
+def in_years(
+    frame: pd.DataFrame, options: dict, start: str = "start", end: str = "end"
+) -> pd.DataFrame:
     """Rows whose period overlaps the chart's from/to years."""
     if frame.empty:
         return frame
     lo, hi = int(options.get("from", 1990)), int(options.get("to", 2100))
     if lo > hi:
         lo, hi = hi, lo
-    keep = (pd.to_datetime(frame[end]).dt.year >= lo) & (pd.to_datetime(frame[start]).dt.year
-                                                         <= hi)
+    keep = (pd.to_datetime(frame[end]).dt.year >= lo) & (pd.to_datetime(frame[start]).dt.year <= hi)
     return frame[keep].reset_index(drop=True)
 
 
@@ -35,8 +35,9 @@ def overlay_events(fig: go.Figure, options: dict) -> go.Figure:
     return add_event_overlay(fig, events)
 
 
-def with_events(build: Callable[[pd.DataFrame, dict], go.Figure]
-                ) -> Callable[[pd.DataFrame, dict], go.Figure]:
+def with_events(
+    build: Callable[[pd.DataFrame, dict], go.Figure],
+) -> Callable[[pd.DataFrame, dict], go.Figure]:
     """Wrap a figure builder so it honours the shared event-layer toggle."""
 
     def figure(frame: pd.DataFrame, options: dict) -> go.Figure:

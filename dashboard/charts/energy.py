@@ -44,8 +44,11 @@ CHARTS = [
         "metres, each value drawn over the exact period its source reports.",
         sources=("gas_imports",),
         data=gas_imports_data,
-        figure=with_events(lambda f, o: timeseries.period_values(
-            f, y_title="million m³", empty="No gas import figures in this period")),
+        figure=with_events(
+            lambda f, o: timeseries.period_values(
+                f, y_title="million m³", empty="No gas import figures in this period"
+            )
+        ),
         options=TIME_OPTIONS,
         caveat="Half-year figures are drawn as half-years; no full-year volumes were found "
         "for 2023–2025.",
@@ -58,8 +61,11 @@ CHARTS = [
         "as a step from each effective date.",
         sources=("gas_prices",),
         data=gas_price_data,
-        figure=with_events(lambda f, o: timeseries.step_series(
-            f, y_title="US$ per 1000 m³", empty="No price figures in this period")),
+        figure=with_events(
+            lambda f, o: timeseries.step_series(
+                f, y_title="US$ per 1000 m³", empty="No price figures in this period"
+            )
+        ),
         options=TIME_OPTIONS,
     ),
     Chart(
@@ -71,8 +77,13 @@ CHARTS = [
         sources=("electricity_mix",),
         data=electricity_mix_data,
         figure=lambda f, o: timeseries.stacked_shares(
-            f, x="year", y="value", series="series", y_title="% of generation",
-            order=["gas", "nuclear", "hydro", "solar"]),
+            f,
+            x="year",
+            y="value",
+            series="series",
+            y_title="% of generation",
+            order=["gas", "nuclear", "hydro", "solar"],
+        ),
         options=TIME_OPTIONS[:2],
         date_columns=("period_end",),
     ),

@@ -12,17 +12,37 @@ from dashboard.figures import index as index_figures
 from dashboard.options import FROM_YEAR, TO_YEAR, Option, bounded_int
 
 WEIGHTS = tuple(
-    Option(f"w_{c.id}", c.default_weight, parse=bounded_int(0, 100), label=f"Weight: {c.id}",
-           widget="range", minimum=0, maximum=100)
+    Option(
+        f"w_{c.id}",
+        c.default_weight,
+        parse=bounded_int(0, 100),
+        label=f"Weight: {c.id}",
+        widget="range",
+        minimum=0,
+        maximum=100,
+    )
     for c in exposure.COMPONENTS
 ) + tuple(
-    Option(f"w_{cid}", weight, parse=bounded_int(0, 100), label=f"Weight: {cid}",
-           widget="range", minimum=0, maximum=100)
+    Option(
+        f"w_{cid}",
+        weight,
+        parse=bounded_int(0, 100),
+        label=f"Weight: {cid}",
+        widget="range",
+        minimum=0,
+        maximum=100,
+    )
     for cid, _label, weight, _dataset, _row in exposure.SOLE
 )
-LANES = {"upper_lars_events": "Upper Lars", "border_clashes": "Border clashes",
-         "russian_presence": "Russian presence", "euma_timeline": "EUMA",
-         "energy_events": "Energy", "rail_events": "Rail", "trade_notes": "Trade"}
+LANES = {
+    "upper_lars_events": "Upper Lars",
+    "border_clashes": "Border clashes",
+    "russian_presence": "Russian presence",
+    "euma_timeline": "EUMA",
+    "energy_events": "Energy",
+    "rail_events": "Rail",
+    "trade_notes": "Trade",
+}
 
 
 def _weights(table: pd.DataFrame, options: dict) -> pd.Series:
@@ -40,8 +60,9 @@ def index_data(options: dict) -> pd.DataFrame:
 def index_figure(frame: pd.DataFrame, options: dict):  # type: ignore[no-untyped-def]
     if frame.empty:
         return index_figures.components(frame, float("nan"))
-    value = exposure.index_value(frame.set_index("component")["share"],
-                                 frame.set_index("component")["weight"])
+    value = exposure.index_value(
+        frame.set_index("component")["share"], frame.set_index("component")["weight"]
+    )
     return index_figures.components(frame, value)
 
 
@@ -65,8 +86,14 @@ CHARTS = [
         title="Exposure index",
         description="How much of each lever depends on Russia (latest cited share), and the "
         "weighted mean of them: index = 100 × Σ wᵢxᵢ / Σ wᵢ. Move the weights to change it.",
-        sources=("gas_imports", "trade_partners", "remittances", "wheat_imports",
-                 "energy_events", "rail_events"),
+        sources=(
+            "gas_imports",
+            "trade_partners",
+            "remittances",
+            "wheat_imports",
+            "energy_events",
+            "rail_events",
+        ),
         data=index_data,
         figure=index_figure,
         options=WEIGHTS,
@@ -80,8 +107,14 @@ CHARTS = [
         title="How much the index depends on the weights",
         description="The index under your weights, equal weights, each component left out, and "
         "400 random weightings (Dirichlet draws, fixed seed).",
-        sources=("gas_imports", "trade_partners", "remittances", "wheat_imports",
-                 "energy_events", "rail_events"),
+        sources=(
+            "gas_imports",
+            "trade_partners",
+            "remittances",
+            "wheat_imports",
+            "energy_events",
+            "rail_events",
+        ),
         data=sensitivity_data,
         figure=lambda f, o: index_figures.sensitivity(f),
         options=WEIGHTS,

@@ -30,16 +30,24 @@ def safe_text(text: object) -> str:
 
     A leading `$` would make Plotly treat the string as LaTeX; a zero-width space defuses it.
     """
-    out = html.escape("" if text is None or (isinstance(text, float) and pd.isna(text))
-                      else str(text))
+    out = html.escape(
+        "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    )
     return "\u200b" + out if out.startswith("$") else out
 
 
 def empty_figure(message: str) -> go.Figure:
     """A figure that says why there is nothing to show (never a blank box or an error)."""
     fig = go.Figure(layout=base_layout())
-    fig.add_annotation(text=safe_text(message), x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font={"size": 14, "color": "#555"})
+    fig.add_annotation(
+        text=safe_text(message),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14, "color": "#555"},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
@@ -50,18 +58,33 @@ def add_event_overlay(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     if events is None or events.empty:
         return fig
     events = events[events["category"].isin(OVERLAY_CATEGORIES)]
-    fig.update_layout(yaxis9={"overlaying": "y", "range": [0, 1], "visible": False,
-                              "fixedrange": True})
+    fig.update_layout(
+        yaxis9={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+    )
     for number, (category, group) in enumerate(events.groupby("category", sort=True)):
-        hover = [f"<b>{safe_text(t)}</b><br>{d:%d %b %Y} · {safe_text(ds)}#{safe_text(r)}"
-                 for t, d, ds, r in zip(group["title"], group["when"], group["dataset"],
-                                        group["row_id"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=group["when"], y=[0.97] * len(group), yaxis="y9", mode="markers",
-            name="events (hover for details)", showlegend=number == 0,
-            marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
-                    "color": EVENT_COLOURS[category]},
-            hovertext=hover, hoverinfo="text", legendgroup="events",
-        ))
+        hover = [
+            f"<b>{safe_text(t)}</b><br>{d:%d %b %Y} · {safe_text(ds)}#{safe_text(r)}"
+            for t, d, ds, r in zip(
+                group["title"], group["when"], group["dataset"], group["row_id"], strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=group["when"],
+                y=[0.97] * len(group),
+                yaxis="y9",
+                mode="markers",
+                name="events (hover for details)",
+                showlegend=number == 0,
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 14,
+                    "line": {"width": 2},
+                    "color": EVENT_COLOURS[category],
+                },
+                hovertext=hover,
+                hoverinfo="text",
+                legendgroup="events",
+            )
+        )
     return fig
-

@@ -8,8 +8,14 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.theme import MARKERS, base_layout, colour_for
 
-QUALIFIER = {"approx": "≈", "more_than": ">", "less_than": "<", "at_least": "≥", "up_to": "≤",
-             "": ""}
+QUALIFIER = {
+    "approx": "≈",
+    "more_than": ">",
+    "less_than": "<",
+    "at_least": "≥",
+    "up_to": "≤",
+    "": "",
+}
 
 
 def _label(series: str) -> str:
@@ -29,9 +35,11 @@ def _hover(row: pd.Series, unit: str) -> str:
     if pd.notna(row.get("value_max")):
         value += f"–{row['value_max']:,.3g}"
     by = f" ({safe_text(row['reported_by'])})" if row.get("reported_by") else ""
-    return (f"<b>{_label(str(row['series']))}</b>: {value} {safe_text(unit)}{by}<br>"
-            f"{_period_text(row['start'], row['end'])}<br>{safe_text(row['source_title'])}"
-            f"<br>confidence: {safe_text(row['confidence'])}")
+    return (
+        f"<b>{_label(str(row['series']))}</b>: {value} {safe_text(unit)}{by}<br>"
+        f"{_period_text(row['start'], row['end'])}<br>{safe_text(row['source_title'])}"
+        f"<br>confidence: {safe_text(row['confidence'])}"
+    )
 
 
 def period_values(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") -> go.Figure:
@@ -42,8 +50,11 @@ def period_values(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") 
     """
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}, "rangemode": "tozero"},
-                                       xaxis={"type": "date"}))
+    fig = go.Figure(
+        layout=base_layout(
+            yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, xaxis={"type": "date"}
+        )
+    )
     unit = str(frame["unit"].iloc[0])
     for index, (series, group) in enumerate(frame.groupby("series", sort=False)):
         xs: list = []
@@ -54,12 +65,19 @@ def period_values(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") 
             xs += [row["start"], row["end"], None]
             ys += [row["value"], row["value"], None]
             hover += [text, text, ""]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=_label(str(series)),
-            line={"color": colour_for(str(series), index), "width": 4},
-            marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
-            hovertext=hover, hoverinfo="text", connectgaps=False,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=_label(str(series)),
+                line={"color": colour_for(str(series), index), "width": 4},
+                marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
+                hovertext=hover,
+                hoverinfo="text",
+                connectgaps=False,
+            )
+        )
     return fig
 
 
@@ -67,8 +85,11 @@ def step_series(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") ->
     """A level that holds from each effective date until the next (prices): a step line."""
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}, "rangemode": "tozero"},
-                                       xaxis={"type": "date"}))
+    fig = go.Figure(
+        layout=base_layout(
+            yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, xaxis={"type": "date"}
+        )
+    )
     unit = str(frame["unit"].iloc[0])
     for index, (series, group) in enumerate(frame.groupby("series", sort=False)):
         group = group.sort_values(["start", "end"]).drop_duplicates("start", keep="last")
@@ -76,49 +97,81 @@ def step_series(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") ->
         ys = list(group["value"]) + [group["value"].iloc[-1]]
         hover = [_hover(r, unit) for _, r in group.iterrows()]
         hover.append(hover[-1])
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", line_shape="hv", name=_label(str(series)),
-            line={"color": colour_for(str(series), index), "width": 3},
-            marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
-            hovertext=hover, hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                line_shape="hv",
+                name=_label(str(series)),
+                line={"color": colour_for(str(series), index), "width": 3},
+                marker={"symbol": MARKERS[index % len(MARKERS)], "size": 7},
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
     return fig
 
 
-def stacked_shares(frame: pd.DataFrame, *, x: str, y: str, series: str, y_title: str,
-                   order: list[str] | None = None, empty: str = "No data") -> go.Figure:
+def stacked_shares(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    y_title: str,
+    order: list[str] | None = None,
+    empty: str = "No data",
+) -> go.Figure:
     """Shares stacked to (about) 100 % over time, one band per series."""
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}},
-                                       hovermode="x unified"))
+    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}}, hovermode="x unified"))
     names = order or list(dict.fromkeys(frame[series]))
     for index, name in enumerate(names):
         group = frame[frame[series] == name].sort_values(x)
         if group.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=group[x], y=group[y], name=_label(str(name)), stackgroup="one", mode="lines",
-            line={"color": colour_for(str(name), index), "width": 1},
-            hovertemplate=f"{_label(str(name))}: %{{y:.1f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=group[x],
+                y=group[y],
+                name=_label(str(name)),
+                stackgroup="one",
+                mode="lines",
+                line={"color": colour_for(str(name), index), "width": 1},
+                hovertemplate=f"{_label(str(name))}: %{{y:.1f}}<extra></extra>",
+            )
+        )
     return fig
 
 
-def lines(frame: pd.DataFrame, *, x: str, y: str, series: str, y_title: str,
-          empty: str = "No data", dash_column: str | None = None) -> go.Figure:
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    y_title: str,
+    empty: str = "No data",
+    dash_column: str | None = None,
+) -> go.Figure:
     """Plain lines, one per series (live annual data)."""
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}},
-                                       hovermode="x unified"))
+    fig = go.Figure(layout=base_layout(yaxis={"title": {"text": y_title}}, hovermode="x unified"))
     for index, (name, group) in enumerate(frame.groupby(series, sort=False)):
         group = group.sort_values(x)
         dashed = bool(dash_column and group[dash_column].any())
-        fig.add_trace(go.Scatter(
-            x=group[x], y=group[y], mode="lines+markers", name=_label(str(name)),
-            line={"color": colour_for(str(name), index), "dash": "dot" if dashed else "solid"},
-            marker={"symbol": MARKERS[index % len(MARKERS)], "size": 6},
-            hovertemplate=f"{_label(str(name))}: %{{y:,.3g}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=group[x],
+                y=group[y],
+                mode="lines+markers",
+                name=_label(str(name)),
+                line={"color": colour_for(str(name), index), "dash": "dot" if dashed else "solid"},
+                marker={"symbol": MARKERS[index % len(MARKERS)], "size": 6},
+                hovertemplate=f"{_label(str(name))}: %{{y:,.3g}}<extra></extra>",
+            )
+        )
     return fig

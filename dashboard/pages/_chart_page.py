@@ -24,23 +24,34 @@ def safe_render(chart: Chart, query: Mapping[str, object]) -> Rendered:
         import pandas as pd
 
         options = chart.parse({})
-        return Rendered(chart, options, pd.DataFrame(),
-                        empty_figure("This chart could not be drawn; the error is logged."))
+        return Rendered(
+            chart,
+            options,
+            pd.DataFrame(),
+            empty_figure("This chart could not be drawn; the error is logged."),
+        )
 
 
-def chart_page(page: str, title: str, intro: list | str, query: Mapping[str, object],
-               extra: list | None = None) -> html.Div:
+def chart_page(
+    page: str, title: str, intro: list | str, query: Mapping[str, object], extra: list | None = None
+) -> html.Div:
     charts = for_page(page)
     options = page_options(charts)
     values = {opt.name: opt.read(query.get(opt.name)) for opt in options}
     controls = [control(page, opt, values[opt.name]) for opt in options]
     cards = [chart_card(safe_render(chart, query)) for chart in charts]
-    return html.Div([
-        html.H1(title, className="h3"),
-        html.P(intro, className="pp-intro") if isinstance(intro, str) else html.Div(intro),
-        dbc.Form(controls, className="pp-controls d-flex flex-wrap gap-3 mb-3",
-                 id=f"{page}-controls") if controls else None,
-        dcc.Store(id={"type": "pp-urlsync", "page": page}),
-        *(extra or []),
-        *cards,
-    ], id=f"{page}-page")
+    return html.Div(
+        [
+            html.H1(title, className="h3"),
+            html.P(intro, className="pp-intro") if isinstance(intro, str) else html.Div(intro),
+            dbc.Form(
+                controls, className="pp-controls d-flex flex-wrap gap-3 mb-3", id=f"{page}-controls"
+            )
+            if controls
+            else None,
+            dcc.Store(id={"type": "pp-urlsync", "page": page}),
+            *(extra or []),
+            *cards,
+        ],
+        id=f"{page}-page",
+    )

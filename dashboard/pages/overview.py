@@ -12,13 +12,20 @@ from dashboard.kpis import KPIS
 from dashboard.pages._chart_page import chart_page
 
 log = logging.getLogger(__name__)
-dash.register_page(__name__, path="/", name="Overview", order=0,
-                   title="Pressure Points — Armenia's exposure to Russian levers",
-                   description="How exposed Armenia is to the levers Russia still holds.")
+dash.register_page(
+    __name__,
+    path="/",
+    name="Overview",
+    order=0,
+    title="Pressure Points — Armenia's exposure to Russian levers",
+    description="How exposed Armenia is to the levers Russia still holds.",
+)
 
-INTRO = ("Russia has pulled its border guards back from most of Armenia, but it still holds "
-         "levers: the only land route north, the gas network, remittances, wheat, nuclear fuel "
-         "and the railway. Each card shows the latest cited figure; each page follows one lever.")
+INTRO = (
+    "Russia has pulled its border guards back from most of Armenia, but it still holds "
+    "levers: the only land route north, the gas network, remittances, wheat, nuclear fuel "
+    "and the railway. Each card shows the latest cited figure; each page follows one lever."
+)
 
 
 def _kpi_value(kpi):  # type: ignore[no-untyped-def]
@@ -30,8 +37,14 @@ def _kpi_value(kpi):  # type: ignore[no-untyped-def]
 
 
 def kpi_row() -> dbc.Row:
-    return dbc.Row([dbc.Col(kpi_card(kpi, _kpi_value(kpi)), xs=12, sm=6, lg=3, className="mb-3")
-                    for kpi in KPIS], className="pp-kpis", id="overview-kpis")
+    return dbc.Row(
+        [
+            dbc.Col(kpi_card(kpi, _kpi_value(kpi)), xs=12, sm=6, lg=3, className="mb-3")
+            for kpi in KPIS
+        ],
+        className="pp-kpis",
+        id="overview-kpis",
+    )
 
 
 def layout(**query: str) -> object:

@@ -11,9 +11,14 @@ from dashboard import datasets
 from dashboard.freshness import statuses
 from data_sources import registry
 
-dash.register_page(__name__, path="/sources", name="Sources", order=9,
-                   title="Sources — Pressure Points",
-                   description="Where every number comes from, and how fresh it is.")
+dash.register_page(
+    __name__,
+    path="/sources",
+    name="Sources",
+    order=9,
+    title="Sources — Pressure Points",
+    description="Where every number comes from, and how fresh it is.",
+)
 
 VERDICT_COLOURS = {"confirmed": "success", "differs": "warning", "unverified": "secondary"}
 
@@ -24,8 +29,9 @@ def _badge(row: dict) -> dbc.Badge:
     if row["state"] == "skipped":
         return dbc.Badge("skipped: no credentials", color="secondary")
     if row["stale"]:
-        return dbc.Badge(f"stale since {(row['stale_since'] or '')[:10]}", color="warning",
-                         text_color="dark")
+        return dbc.Badge(
+            f"stale since {(row['stale_since'] or '')[:10]}", color="warning", text_color="dark"
+        )
     if row["version"] is None:
         return dbc.Badge("no data yet", color="secondary")
     return dbc.Badge("fresh", color="success")
@@ -33,23 +39,52 @@ def _badge(row: dict) -> dbc.Badge:
 
 def sources_table() -> html.Table:
     rows = statuses()
-    head = ["Source", "Publisher", "Licence", "Cadence", "Last success", "Rows", "sha256",
-            "Status", "Last error"]
+    head = [
+        "Source",
+        "Publisher",
+        "Licence",
+        "Cadence",
+        "Last success",
+        "Rows",
+        "sha256",
+        "Status",
+        "Last error",
+    ]
     body = []
     for source in registry.SOURCES:
         row = rows.get(source.id, {})
         cadence = f"{source.cadence.days} d" if source.cadence else "curated"
-        body.append(html.Tr([
-            html.Td([html.A(source.title, href=source.landing_url, rel="noopener noreferrer"),
-                     html.Br(), html.Code(source.id)], id=source.id),
-            html.Td(source.publisher), html.Td(source.licence), html.Td(cadence),
-            html.Td(row.get("checked_at") or "—"), html.Td(row.get("rows") or "—"),
-            html.Td(html.Code((row.get("sha256") or "")[:12]), title=row.get("sha256") or ""),
-            html.Td(_badge(row) if row else "—"), html.Td(row.get("last_error") or ""),
-        ]))
-    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-                       html.Tbody(body)], className="table table-sm pp-table",
-                      id="sources-table")
+        body.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.A(
+                                source.title, href=source.landing_url, rel="noopener noreferrer"
+                            ),
+                            html.Br(),
+                            html.Code(source.id),
+                        ],
+                        id=source.id,
+                    ),
+                    html.Td(source.publisher),
+                    html.Td(source.licence),
+                    html.Td(cadence),
+                    html.Td(row.get("checked_at") or "—"),
+                    html.Td(row.get("rows") or "—"),
+                    html.Td(
+                        html.Code((row.get("sha256") or "")[:12]), title=row.get("sha256") or ""
+                    ),
+                    html.Td(_badge(row) if row else "—"),
+                    html.Td(row.get("last_error") or ""),
+                ]
+            )
+        )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)],
+        className="table table-sm pp-table",
+        id="sources-table",
+    )
 
 
 def claims_table() -> html.Table | html.P:
@@ -58,29 +93,51 @@ def claims_table() -> html.Table | html.P:
         return html.P("The claims check has not been loaded yet.")
     body = []
     for _, row in claims.iterrows():
-        evidence = [html.A(ref, href=f"/sources#{ref.split('#')[0]}", className="me-1")
-                    for ref in str(row["evidence"]).split(";") if ref.strip()]
-        body.append(html.Tr([
-            html.Td(row["claim"]),
-            html.Td(dbc.Badge(row["verdict"], color=VERDICT_COLOURS.get(row["verdict"]))),
-            html.Td(row["explanation"]),
-            html.Td([*evidence, html.Br(),
-                     html.A("main source", href=row["source_url"], rel="noopener noreferrer")]),
-        ]))
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                               ("Claim", "Verdict", "Why", "Evidence")]))
-    return html.Table([head, html.Tbody(body)], className="table table-sm pp-table",
-                      id="claims-table")
+        evidence = [
+            html.A(ref, href=f"/sources#{ref.split('#')[0]}", className="me-1")
+            for ref in str(row["evidence"]).split(";")
+            if ref.strip()
+        ]
+        body.append(
+            html.Tr(
+                [
+                    html.Td(row["claim"]),
+                    html.Td(dbc.Badge(row["verdict"], color=VERDICT_COLOURS.get(row["verdict"]))),
+                    html.Td(row["explanation"]),
+                    html.Td(
+                        [
+                            *evidence,
+                            html.Br(),
+                            html.A(
+                                "main source", href=row["source_url"], rel="noopener noreferrer"
+                            ),
+                        ]
+                    ),
+                ]
+            )
+        )
+    head = html.Thead(
+        html.Tr([html.Th(h, scope="col") for h in ("Claim", "Verdict", "Why", "Evidence")])
+    )
+    return html.Table(
+        [head, html.Tbody(body)], className="table table-sm pp-table", id="claims-table"
+    )
 
 
 def layout(**query: str) -> html.Div:
     fetched = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
-    return html.Div([
-        html.H1("Sources", className="h3"),
-        html.P(["Every chart reads one or more of these sources. Curated datasets cite a source "
-                "on every row (open a chart's data table or download it to see them). Status "
-                f"read {fetched}."]),
-        html.Div(sources_table(), className="table-responsive"),
-        html.H2("The article's claims, checked", className="h4 mt-4", id="claims"),
-        html.Div(claims_table(), className="table-responsive"),
-    ])
+    return html.Div(
+        [
+            html.H1("Sources", className="h3"),
+            html.P(
+                [
+                    "Every chart reads one or more of these sources. Curated datasets cite a "
+                    "source on every row (open a chart's data table or download it to see "
+                    f"them). Status read {fetched}."
+                ]
+            ),
+            html.Div(sources_table(), className="table-responsive"),
+            html.H2("The article's claims, checked", className="h4 mt-4", id="claims"),
+            html.Div(claims_table(), className="table-responsive"),
+        ]
+    )

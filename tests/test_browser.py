@@ -1,0 +1,175 @@
+"""Real-browser tests: every page in headless Debian Chromium at 1280 and 375 px, no console
+errors, every chart drawn, no request to any other host, permalinks and downloads work."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import dash
+import pytest
+from werkzeug.serving import make_server
+
+import dashboard.app  # noqa: F401  (registers the pages)
+from dashboard.charts import for_page
+from tests.conftest import IN_CI
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(seeded_db: str) -> Iterator[str]:
+    """The real app on a free loopback port, reading the seeded store."""
+    from dashboard import data, freshness
+    from dashboard.app import server
+    from data_sources.store import Store
+
+    data.set_store(Store(seeded_db))
+    freshness.reset()
+    httpd = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    data.set_store(None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        message = "Chromium not installed (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="pp-chromium-")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS, env={**os.environ, "HOME": profile}
+        )
+        yield chromium
+        chromium.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+class Visit:
+    """A page load that records requests and console errors."""
+
+    def __init__(self, browser, url: str, width: int) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url, wait_until="networkidle")
+
+    def hosts(self) -> set[str]:
+        return {urlparse(u).hostname or "" for u in self.requests if not u.startswith("data:")}
+
+    def close(self) -> None:
+        self.context.close()
+
+
+PAGES = sorted((p["path"], p["module"].rsplit(".", 1)[-1]) for p in dash.page_registry.values())
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize(("path", "page_id"), PAGES)
+def test_page_renders_cleanly(path, page_id, width, live_url, browser) -> None:
+    visit = Visit(browser, live_url + path, width)
+    try:
+        charts = for_page(page_id)
+        graphs = visit.page.locator(".js-plotly-plot .main-svg")
+        if charts:
+            visit.page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot').length >= {len(charts)}",
+                timeout=20_000,
+            )
+            assert visit.page.locator(".js-plotly-plot").count() == len(charts)
+            assert graphs.count() >= len(charts)
+        assert visit.errors == []
+        assert visit.hosts() == {"127.0.0.1"}
+        overflow = visit.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 2, f"horizontal scroll of {overflow}px at {width}px"
+    finally:
+        visit.close()
+
+
+def test_permalink_round_trip(live_url, browser) -> None:
+    visit = Visit(browser, live_url + "/energy?from=2015&to=2024&events=1&junk=x", 1280)
+    try:
+        page = visit.page
+        page.wait_for_selector(".js-plotly-plot")
+        from_input = page.locator("#energy-controls input[type=number]").first
+        assert from_input.input_value() == "2015"
+        assert page.locator("#energy-controls input[type=checkbox]").first.is_checked()
+        from_input.fill("2012")
+        from_input.press("Enter")
+        page.wait_for_function("window.location.search.includes('from=2012')", timeout=10_000)
+        query = parse_qs(urlparse(page.url).query)
+        assert query["from"] == ["2012"] and query["events"] == ["1"]
+        # The download link follows the controls.
+        page.wait_for_function(
+            "document.querySelector(\"a[href^='/download/gas_border_price.csv']\")"
+            ".getAttribute('href').includes('from=2012')",
+            timeout=10_000,
+        )
+        reloaded = Visit(browser, page.url, 1280)
+        try:
+            reloaded.page.wait_for_selector(".js-plotly-plot")
+            assert (
+                reloaded.page.locator("#energy-controls input[type=number]").first.input_value()
+                == "2012"
+            )
+        finally:
+            reloaded.close()
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_download_returns_csv_with_provenance(live_url, browser) -> None:
+    visit = Visit(browser, live_url + "/energy", 1280)
+    try:
+        with visit.page.expect_download() as info:
+            visit.page.locator("a[href^='/download/gas_imports_by_supplier.csv']").click()
+        text = Path(info.value.path()).read_text(encoding="utf-8")
+        header = text.splitlines()[0].split(",")
+        assert {"source_url", "source_title", "accessed", "confidence", "filters"} <= set(header)
+        assert info.value.suggested_filename.startswith("pressure-points_gas_imports_by_supplier")
+    finally:
+        visit.close()
+
+
+def test_data_table_toggle_is_keyboard_operable(live_url, browser) -> None:
+    visit = Visit(browser, live_url + "/energy", 1280)
+    try:
+        summary = visit.page.locator("details summary").first
+        summary.focus()
+        visit.page.keyboard.press("Enter")
+        assert visit.page.locator("details").first.get_attribute("open") is not None
+        assert visit.page.locator("details table tbody tr").count() > 0
+    finally:
+        visit.close()
