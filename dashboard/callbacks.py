@@ -23,31 +23,47 @@ def control_query(values: list, ids: list[dict]) -> dict[str, object]:
 
 @callback(
     Output({"type": "pp-graph", "page": MATCH, "chart": ALL}, "figure"),
-    Output({"type": "pp-table", "page": MATCH, "chart": ALL}, "children"),
     Output({"type": "pp-asof", "page": MATCH, "chart": ALL}, "children"),
     Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
     prevent_initial_call=True,
 )
-def update_charts(values: list) -> tuple[list, list, list, list]:
+def update_charts(values: list) -> tuple[list, list, list]:
     ids = [item["id"] for item in ctx.inputs_list[0]]
     query = control_query(values, ids)
-    figures, tables, subtitles, hrefs = [], [], [], {}
+    figures, subtitles, hrefs = [], [], {}
     for spec in ctx.outputs_list[0]:
-        chart = CHARTS.get(spec["id"]["chart"])
-        if chart is None:
-            continue
+        chart = CHARTS[spec["id"]["chart"]]
         rendered = safe_render(chart, query)
         figures.append(rendered.figure)
-        tables.append(table_block(chart, rendered.frame))
         subtitles.append(subtitle(for_chart(chart.sources, rendered.frame, chart.date_columns)))
         for link in download_links(chart, rendered.options):
             if hasattr(link, "href"):
                 hrefs[(chart.id, link.id["fmt"])] = link.href
     links = [
-        hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[3]
+        hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[2]
     ]
-    return figures, tables, subtitles, links
+    return figures, subtitles, links
+
+
+@callback(
+    Output({"type": "pp-tablebody", "page": MATCH, "chart": MATCH}, "children"),
+    Input({"type": "pp-tablesum", "page": MATCH, "chart": MATCH}, "n_clicks"),
+    Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    prevent_initial_call=True,
+)
+def fill_table(clicks: int | None, values: list) -> list:
+    """The accessible data table, built only while its <details> is open.
+
+    The <summary> toggles <details> natively (mouse, Enter, Space); its click count says
+    whether it is open, since html.Details does not report `open` back to Dash.
+    """
+    if not clicks or clicks % 2 == 0:
+        return []
+    chart = CHARTS[ctx.outputs_list["id"]["chart"]]
+    query = control_query(values, [item["id"] for item in ctx.inputs_list[1]])
+    rendered = safe_render(chart, query)
+    return table_block(chart, rendered.frame)
 
 
 # Keep every control's value in the address bar without reloading: replaceState fires no

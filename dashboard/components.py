@@ -112,8 +112,9 @@ def data_table(frame: pd.DataFrame) -> html.Table:
 
 
 def table_block(chart: Chart, frame: pd.DataFrame) -> list:
-    more = f" (first {TABLE_LIMIT})" if len(frame) > TABLE_LIMIT else ""
-    return [html.Summary(f"Data table: {len(frame)} rows{more}"), data_table(frame)]
+    """The rows behind a chart; built only when its <details> is opened (lazy, see callbacks)."""
+    more = f", first {TABLE_LIMIT} shown" if len(frame) > TABLE_LIMIT else ""
+    return [html.P(f"{len(frame)} rows{more}.", className="small mb-1"), data_table(frame)]
 
 
 def source_line(chart: Chart) -> list:
@@ -159,7 +160,10 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                     html.P(chart.description, className="pp-desc small"),
                     html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
                     html.Details(
-                        table_block(chart, rendered.frame),
+                        [
+                            html.Summary("Data table", id={"type": "pp-tablesum", **key}),
+                            html.Div(id={"type": "pp-tablebody", **key}),
+                        ],
                         id={"type": "pp-table", **key},
                         className="pp-details",
                     ),

@@ -24,8 +24,12 @@ def statuses() -> dict[str, dict]:
 
 
 def reset() -> None:
+    """Forget cached status and rendered charts (after switching stores)."""
     global _cache
     _cache = (0.0, {})
+    from dashboard.charts import clear_cache
+
+    clear_cache()
 
 
 @dataclass(frozen=True)

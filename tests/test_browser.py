@@ -170,6 +170,8 @@ def test_data_table_toggle_is_keyboard_operable(live_url, browser) -> None:
         summary.focus()
         visit.page.keyboard.press("Enter")
         assert visit.page.locator("details").first.get_attribute("open") is not None
-        assert visit.page.locator("details table tbody tr").count() > 0
+        visit.page.wait_for_selector("details[open] table tbody tr", timeout=10_000)
+        assert visit.page.locator("details[open] table a[href^='http']").count() > 0
+        assert visit.errors == []
     finally:
         visit.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -44,11 +46,44 @@ class Rendered:
     figure: go.Figure
 
 
+_CACHE: OrderedDict[tuple, Rendered] = OrderedDict()
+_CACHE_SIZE = 512
+_cache_lock = threading.Lock()
+
+
 def render(chart: Chart, query: Mapping[str, object]) -> Rendered:
-    """Options from a query (bad values -> defaults), then the data and the figure."""
+    """Options from a query (bad values -> defaults), then the data and the figure.
+
+    Results are cached per chart, options, store and the versions of the chart's sources, so a
+    new promotion is picked up at once and repeated views cost nothing. Don't mutate them.
+    """
+    from dashboard import data
+    from dashboard.freshness import statuses
+
     options = chart.parse(query)
+    rows = statuses()
+    key = (
+        chart.id,
+        tuple(sorted((k, repr(v)) for k, v in options.items())),
+        data.store().url,
+        tuple(rows.get(s, {}).get("version") for s in chart.sources),
+    )
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
     frame = chart.data(options)
-    return Rendered(chart, options, frame, chart.figure(frame, options))
+    rendered = Rendered(chart, options, frame, chart.figure(frame, options))
+    with _cache_lock:
+        _CACHE[key] = rendered
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return rendered
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _CACHE.clear()
 
 
 def _collect() -> dict[str, Chart]:

@@ -1,0 +1,125 @@
+"""Benchmark: bytes transferred (compressed, as on the wire) and time to the first drawn chart
+for every dashboard page in headless Chromium with a cold cache, against a minimal default Dash
+app with one line chart (the baseline) measured in the same run.
+
+Run by hand: `.venv/bin/python benchmarks/page_weight.py`. Not a test.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RUNS = 3
+
+
+def baseline_app(compress: bool = False):  # type: ignore[no-untyped-def]
+    """What `dash.Dash(__name__)` gives with one line chart: the defaults we compare against.
+
+    `compress=True` is the same app with Dash's optional compression, for a fairer second view.
+    """
+    import dash
+    import plotly.graph_objects as go
+    from dash import dcc, html
+
+    app = dash.Dash(f"baseline_{compress}", compress=compress)
+    fig = go.Figure(go.Scatter(x=list(range(50)), y=[i * i for i in range(50)], mode="lines"))
+    app.layout = html.Div([html.H1("Baseline"), dcc.Graph(figure=fig)])
+    return app.server
+
+
+def serve(wsgi) -> str:  # type: ignore[no-untyped-def]
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    httpd = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_port}"
+
+
+def measure(browser, url: str) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+    """(bytes on the wire, ms from navigation start to the first drawn chart), cold cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    total = {"bytes": 0}
+    cdp.on(
+        "Network.loadingFinished",
+        lambda event: total.__setitem__("bytes", total["bytes"] + event["encodedDataLength"]),
+    )
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    first_chart = page.evaluate("performance.now()")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return total["bytes"], first_chart
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from dashboard import data
+    from dashboard.app import server
+    from data_sources.refresh import refresh
+    from data_sources.sources import curated
+    from data_sources.store import Store
+
+    store = Store(f"sqlite:///{tempfile.mkdtemp(prefix='pp-weight-')}/seed.sqlite3")
+    refresh(store, curated.SOURCES)
+    data.set_store(store)
+    app_url, base_url = serve(server), serve(baseline_app())
+    gzip_url = serve(baseline_app(compress=True))
+    import dash
+
+    pages = [(p["path"], p["name"]) for p in dash.page_registry.values() if p["path"] != "/sources"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=FLAGS
+        )
+        base = [measure(browser, base_url) for _ in range(RUNS)]
+        base_bytes = statistics.median(b for b, _ in base)
+        base_ms = statistics.median(t for _, t in base)
+        gz = [measure(browser, gzip_url) for _ in range(RUNS)]
+        gz_bytes = statistics.median(b for b, _ in gz)
+        print(
+            f"baseline (default Dash, one line chart): {base_bytes / 1024:,.0f} KB, "
+            f"first chart {base_ms:,.0f} ms; with compress=True: {gz_bytes / 1024:,.0f} KB "
+            f"(medians of {RUNS})\n"
+        )
+        print(
+            "| page | KB on the wire | × baseline | × compressed baseline | first chart (ms) "
+            "| × baseline |"
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        for path, name in pages:
+            runs = [measure(browser, app_url + path) for _ in range(RUNS)]
+            size = statistics.median(b for b, _ in runs)
+            ms = statistics.median(t for _, t in runs)
+            print(
+                f"| {name} (`{path}`) | {size / 1024:,.0f} | {size / base_bytes:.2f} | "
+                f"{size / gz_bytes:.2f} | {ms:,.0f} | {ms / base_ms:.2f} |"
+            )
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
