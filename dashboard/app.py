@@ -8,12 +8,22 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import callbacks, routes  # noqa: F401  (callbacks register on import)
+from dashboard import callbacks, routes, security  # noqa: F401  (callbacks register on import)
 from dashboard.components import failure_banner
+from dashboard.oembed import discovery_link
+
+
+class PressurePointsDash(dash.Dash):
+    """Dash with the oEmbed discovery <link> of the page being served in every index page."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        kwargs["metas"] = kwargs.get("metas", "") + discovery_link()
+        return super().interpolate_index(**kwargs)
+
 
 HERE = Path(__file__).parent
 
-app = dash.Dash(
+app = PressurePointsDash(
     __name__,
     use_pages=True,
     pages_folder=str(HERE / "pages"),
@@ -27,6 +37,7 @@ app = dash.Dash(
 )
 server = app.server
 routes.register(server)
+security.install(app)
 
 
 def _nav() -> dbc.Navbar:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import ALL, MATCH, Input, Output, callback, clientside_callback, ctx
 
 from dashboard.charts import CHARTS
-from dashboard.components import download_links, subtitle, table_block
+from dashboard.components import download_links, embed_snippets_for, subtitle, table_block
 from dashboard.freshness import for_chart
 from dashboard.pages._chart_page import safe_render
 
@@ -25,25 +25,31 @@ def control_query(values: list, ids: list[dict]) -> dict[str, object]:
     Output({"type": "pp-graph", "page": MATCH, "chart": ALL}, "figure"),
     Output({"type": "pp-asof", "page": MATCH, "chart": ALL}, "children"),
     Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
+    Output({"type": "pp-snippet", "page": MATCH, "chart": ALL, "kind": ALL}, "value"),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
     prevent_initial_call=True,
 )
-def update_charts(values: list) -> tuple[list, list, list]:
+def update_charts(values: list) -> tuple[list, list, list, list]:
     ids = [item["id"] for item in ctx.inputs_list[0]]
     query = control_query(values, ids)
-    figures, subtitles, hrefs = [], [], {}
+    figures, subtitles, hrefs, codes = [], [], {}, {}
     for spec in ctx.outputs_list[0]:
         chart = CHARTS[spec["id"]["chart"]]
         rendered = safe_render(chart, query)
         figures.append(rendered.figure)
         subtitles.append(subtitle(for_chart(chart.sources, rendered.frame, chart.date_columns)))
+        for kind, code in embed_snippets_for(chart, rendered.options).items():
+            codes[(chart.id, kind)] = code
         for link in download_links(chart, rendered.options):
             if hasattr(link, "href"):
                 hrefs[(chart.id, link.id["fmt"])] = link.href
     links = [
         hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[2]
     ]
-    return figures, subtitles, links
+    snippet_values = [
+        codes.get((spec["id"]["chart"], spec["id"]["kind"]), "") for spec in ctx.outputs_list[3]
+    ]
+    return figures, subtitles, links, snippet_values
 
 
 @callback(

@@ -176,24 +176,60 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                         [" · Download ", *download_links(chart, rendered.options)],
                         className="pp-downloads",
                     ),
-                    html.Span(
-                        [
-                            " · ",
-                            html.Button(
-                                "Embed",
-                                className="btn btn-link btn-sm p-0 pp-embed",
-                                id={"type": "pp-embed", **key},
-                                disabled=True,
-                                title="Embedding arrives with the embeds release",
-                            ),
-                        ]
-                    ),
+                    embed_block(chart, rendered.options),
                 ],
                 className="small",
             ),
         ],
         className="pp-card mb-4",
         id=f"card-{chart.id}",
+    )
+
+
+SNIPPET_LABELS = {
+    "iframe": "Live chart (iframe)",
+    "resize": "Live chart, resizes itself (iframe + script)",
+    "frozen": "Frozen at today's data version (for published articles)",
+    "png": "Image (PNG)",
+    "svg": "Image (SVG)",
+}
+
+
+def embed_snippets_for(chart: Chart, options: dict) -> dict[str, str]:
+    from flask import has_request_context, request
+
+    from dashboard.embed_snippets import snippets
+    from dashboard.freshness import statuses
+
+    origin = request.host_url if has_request_context() else "http://127.0.0.1:8050/"
+    rows = statuses()
+    versions = {s: rows[s]["version"] for s in chart.sources if rows.get(s, {}).get("version")}
+    return snippets(origin, chart, options, versions)
+
+
+def embed_block(chart: Chart, options: dict) -> html.Details:
+    """The Embed button: a disclosure with copy-ready snippets (live, resizing, frozen, images)."""
+    codes = embed_snippets_for(chart, options)
+    fields = [
+        html.Label(
+            [
+                SNIPPET_LABELS[kind],
+                dcc.Textarea(
+                    id={"type": "pp-snippet", "page": chart.page, "chart": chart.id, "kind": kind},
+                    value=code,
+                    readOnly=True,
+                    rows=2 if kind in ("png", "svg") else 3,
+                    className="form-control form-control-sm font-monospace pp-snippet",
+                ),
+            ],
+            className="small w-100 mb-2",
+        )
+        for kind, code in codes.items()
+    ]
+    return html.Details(
+        [html.Summary("Embed", className="pp-embed-button"), html.Div(fields, className="mt-2")],
+        className="pp-embed d-inline-block w-100",
+        id=f"embed-{chart.id}",
     )
 
 

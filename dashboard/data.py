@@ -3,10 +3,14 @@ cached per version id so a new promotion is picked up and nothing is read twice.
 
 from __future__ import annotations
 
+import contextvars
 import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -16,6 +20,10 @@ from data_sources.store import Store, VersionInfo
 
 _lock = threading.Lock()
 _store: Store | None = None
+# Source versions pinned for the current request (frozen embeds: ?version=...).
+_pinned: contextvars.ContextVar[Mapping[str, int]] = contextvars.ContextVar(
+    "pinned", default=MappingProxyType({})
+)
 
 
 def store() -> Store:
@@ -57,9 +65,35 @@ def _load_version(url: str, source_id: str, version_id: int) -> tuple[VersionInf
     return loaded
 
 
+@contextmanager
+def pinned(versions: Mapping[str, int]) -> Iterator[None]:
+    """Within the block, `load` serves these versions instead of the current ones."""
+    token = _pinned.set(dict(versions))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def pinned_versions() -> Mapping[str, int]:
+    return _pinned.get()
+
+
+def resolve_versions(version_ids: list[int]) -> dict[str, int]:
+    """Map store version ids (one global sequence) to their sources; unknown ids raise KeyError."""
+    found: dict[str, int] = {}
+    for version_id in version_ids:
+        info = store().version_by_id(version_id)
+        if info is None:
+            raise KeyError(version_id)
+        found[info.source_id] = info.id
+    return found
+
+
 def load(source_id: str, version_id: int | None = None) -> Dataset:
     """The current (or pinned) version; an empty frame when the source has none yet."""
     registry.get(source_id)  # unknown ids raise KeyError
+    version_id = version_id or _pinned.get().get(source_id)
     s = store()
     info = s.version(source_id, version_id) if version_id else s.current_version(source_id)
     if info is None:

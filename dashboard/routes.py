@@ -80,5 +80,9 @@ def healthz() -> Response:
 
 
 def register(server: Flask) -> None:
+    from dashboard import api, embed
+
+    api.register(server)
+    embed.register(server)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/download/<chart_id>.<fmt>", "chart_download", chart_download)

@@ -326,6 +326,13 @@ class Store:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
 
+    def version_by_id(self, version_id: int) -> VersionInfo | None:
+        """A version by its id alone (ids are one sequence across sources)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(versions).where(versions.c.id == version_id)
+                               ).mappings().first()
+        return _version_info(row) if row else None
+
     def list_versions(self, source_id: str) -> list[VersionInfo]:
         query = sa.select(versions).where(versions.c.source_id == source_id).order_by(versions.c.id)
         with self.engine.connect() as conn:

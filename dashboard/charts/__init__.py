@@ -62,11 +62,12 @@ def render(chart: Chart, query: Mapping[str, object]) -> Rendered:
 
     options = chart.parse(query)
     rows = statuses()
+    pins = data.pinned_versions()
     key = (
         chart.id,
         tuple(sorted((k, repr(v)) for k, v in options.items())),
         data.store().url,
-        tuple(rows.get(s, {}).get("version") for s in chart.sources),
+        tuple(pins.get(s) or rows.get(s, {}).get("version") for s in chart.sources),
     )
     with _cache_lock:
         if key in _CACHE:

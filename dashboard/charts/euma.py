@@ -1,3 +1,197 @@
-"""Charts for the euma page."""
+"""EUMA charts: the mandate timeline, cumulative patrols with the implied weekly rate, the
+mission's bases on the map, and the border length it reports against the border itself."""
 
-CHARTS: list = []
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import datasets
+from dashboard.charts import Chart
+from dashboard.charts._common import TIME_OPTIONS, in_years, with_events
+from dashboard.charts._incident_data import places_layer
+from dashboard.figures import events as event_figures
+from dashboard.figures import maps
+from dashboard.figures.euma import coverage_figure, patrols_figure
+
+LAUNCH_ROW = "2023-02-20-euma-launch"  # euma_timeline row: launch, first patrol the same day
+RATE_FORMULA = (
+    "implied patrols per week = (P_i - P_i-1) / ((d_i - d_i-1) in days / 7), "
+    "between consecutive reported totals P of the same mission"
+)
+BORDER_ORDER = ("armenia_azerbaijan", "armenia_turkey", "armenia_iran")
+BORDER_LABEL = {
+    "armenia_azerbaijan": "Armenia–Azerbaijan",
+    "armenia_turkey": "Armenia–Türkiye",
+    "armenia_iran": "Armenia–Iran",
+}
+
+
+def mandate_data(options: dict) -> pd.DataFrame:
+    return in_years(datasets.events(("euma_timeline",)), options, start="when", end="when")
+
+
+def _launch_anchor() -> pd.DataFrame:
+    """0 patrols on launch day, from the timeline row (the 5,000th-patrol report dates the first
+    patrol to 20 Feb 2023); marked as derived."""
+    timeline = datasets.curated("euma_timeline")
+    row = timeline[timeline["row_id"] == LAUNCH_ROW] if not timeline.empty else timeline
+    if row.empty:
+        return pd.DataFrame()
+    r = row.iloc[0]
+    return pd.DataFrame(
+        [
+            {
+                "series": "euma",
+                "period_start": r["date"],
+                "period_end": r["date"],
+                "value": 0.0,
+                "qualifier": "",
+                "unit": "patrols",
+                "reported_by": "derived: launch day",
+                **{c: r[c] for c in datasets.PROVENANCE},
+                "derived": True,
+            }
+        ]
+    )
+
+
+def patrols_data(options: dict) -> pd.DataFrame:
+    """Reported cumulative patrols (EUMA, and its predecessor EUMCAP apart) with the implied
+    weekly rate since the previous reported total of the same mission."""
+    frame = datasets.values("euma_figures", ["patrols_cumulative"])
+    if frame.empty:
+        return frame
+    frame = frame.assign(derived=False)
+    anchor = _launch_anchor()
+    if not anchor.empty:
+        anchor = anchor.assign(
+            start=pd.to_datetime(anchor["period_end"]), end=pd.to_datetime(anchor["period_end"])
+        )
+        frame = pd.concat([anchor, frame], ignore_index=True)
+    frame["qualifier"] = frame["qualifier"].fillna("")
+    frame = frame.sort_values(["series", "end"], kind="stable").reset_index(drop=True)
+    previous = frame.groupby("series")[["end", "value", "qualifier"]].shift(1)
+    weeks = (frame["end"] - previous["end"]).dt.days / 7
+    frame["rate_from"] = previous["end"].dt.date.astype("string")
+    frame["weeks_since_previous"] = weeks.round(1)
+    frame["patrols_since_previous"] = frame["value"] - previous["value"]
+    frame["implied_per_week"] = (frame["patrols_since_previous"] / weeks.where(weeks > 0)).round(1)
+    approx = (frame["qualifier"] != "") | (previous["qualifier"].fillna("") != "")
+    frame["rate_qualifier"] = approx.map({True: "approx", False: ""}).where(
+        frame["implied_per_week"].notna(), ""
+    )
+    frame = frame.drop(columns=[c for c in ("value_max", "indicator") if c in frame.columns])
+    return in_years(frame, options).sort_values(["end", "series"]).reset_index(drop=True)
+
+
+def euma_map_data(options: dict) -> pd.DataFrame:
+    """EUMA headquarters and bases, each with the timeline events reported at it."""
+    frame = places_layer(("euma_hq", "euma_hub"))
+    timeline = datasets.curated("euma_timeline")
+    if frame.empty or timeline.empty:
+        return frame
+    at_place = timeline[timeline["place_id"].isin(frame["row_id"])].sort_values("date")
+    events = at_place.groupby("place_id")[["date", "title"]].apply(
+        lambda g: "; ".join(f"{d}: {t}" for d, t in zip(g["date"], g["title"], strict=True))
+    )
+    reported = frame["row_id"].map(events)
+    frame["detail"] = [
+        "; ".join(x for x in (r, n) if isinstance(x, str) and x)
+        for r, n in zip(reported, frame["detail"], strict=True)
+    ]
+    return frame
+
+
+def euma_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
+    return maps.points_map(
+        frame,
+        empty="No EUMA bases in the store yet",
+        notes=[
+            "EUMA does not publish base coordinates: each point is "
+            "the town the base is named after."
+        ],
+        layers=("euma_hq", "euma_hub"),
+    )
+
+
+def coverage_data(options: dict) -> pd.DataFrame:
+    """Reported border lengths in km; EUMA's own figure with its share of the border line."""
+    frame = datasets.values("euma_figures", ["border_length", "border_length_observed"])
+    frame = datasets.to_unit(frame, "km")
+    if frame.empty:
+        return frame
+    observed = frame["indicator"] == "border_length_observed"
+    frame["label"] = [
+        (f"EUMA: border observed ({e:%Y})" if o else f"{BORDER_LABEL.get(s, s)} border ({e:%Y})")
+        for o, s, e in zip(observed, frame["series"], frame["end"], strict=True)
+    ]
+    frame["context"] = ~frame["series"].eq("armenia_azerbaijan")
+    line = frame[
+        (frame["indicator"] == "border_length") & (frame["series"] == "armenia_azerbaijan")
+    ]["value"]
+    frame["share_of_aze_border"] = (
+        (frame["value"] / line.iloc[0] * 100).round(1).where(observed) if not line.empty else None
+    )
+    rank = {s: i for i, s in enumerate(BORDER_ORDER)}
+    frame["_order"] = frame["series"].map(lambda s: rank.get(s, 9)) * 2 + (~observed)
+    return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+CHARTS = [
+    Chart(
+        id="euma_mandate_timeline",
+        page="euma",
+        title="EU monitors in Armenia: mandate, bases, milestones",
+        description="Dated decisions, deployments and statements of the EU Monitoring Capacity "
+        "(2022) and the EU Mission in Armenia since 2023, by kind.",
+        sources=("euma_timeline",),
+        data=mandate_data,
+        figure=lambda f, o: event_figures.timeline(f, empty="No EUMA events in this period"),
+        options=TIME_OPTIONS[:2],
+        date_columns=("date",),
+    ),
+    Chart(
+        id="euma_patrols",
+        page="euma",
+        title="EUMA patrols to date and the implied weekly rate",
+        description="Cumulative patrols as reported by the mission and EU officials, with the "
+        "average number of patrols a week implied between each pair of reported totals.",
+        sources=("euma_figures", "euma_timeline"),
+        data=patrols_data,
+        figure=with_events(patrols_figure),
+        options=TIME_OPTIONS,
+        caveat=f"The weekly rate is ours, not EUMA's: {RATE_FORMULA}. The first interval starts "
+        "from 0 on launch day (20 Feb 2023, open marker), when the first patrol was reported. "
+        "A rate is marked ≈ when either total is approximate or a lower bound (e.g. 'over 300'). "
+        "EUMCAP's 176 patrols in 2022 were a separate mission and are not added to EUMA's count.",
+    ),
+    Chart(
+        id="euma_map",
+        page="euma",
+        title="Map: EUMA headquarters and forward operating bases",
+        description="EUMA's headquarters and forward operating bases in Yeghegnadzor, Jermuk, "
+        "Goris, Kapan, Martuni and Ijevan, with the timeline events reported at each.",
+        sources=("places", "euma_timeline"),
+        data=euma_map_data,
+        figure=euma_map,
+        caveat="Open markers are town-centre points: EUMA does not publish where its bases are.",
+        geo=True,
+        height=480,
+        date_columns=(),
+    ),
+    Chart(
+        id="euma_coverage",
+        page="euma",
+        title="Border EUMA reports observing, against the border",
+        description="The head of mission's 'nearly 1,000 km' of observed border beside the "
+        "1,007 km Armenia–Azerbaijan border; Armenia's borders with Türkiye and Iran for scale.",
+        sources=("euma_figures",),
+        data=coverage_data,
+        figure=coverage_figure,
+        caveat="EUMA's figure is a round number from an interview, not a measured length of "
+        "patrolled border; estimates of the Armenia–Azerbaijan border run 996–1,007 km. The "
+        "distance the monitors drive (over 3,800 km a week in 2023) is another measure and is "
+        "not shown here.",
+    ),
+]

@@ -1,0 +1,291 @@
+"""Public data API (/api/v1): charts, datasets and their rows with provenance.
+
+Every route answers GET/HEAD with `Access-Control-Allow-Origin: *`, an ETag and Cache-Control,
+answers OPTIONS preflights itself, sets no cookies, and gives JSON errors
+(`{"error": ..., "parameter": ...}`): 400 for bad parameters, 404 for unknown (or non-public)
+datasets. The OpenAPI 3.1 document is built in `dashboard.api_openapi`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+
+import dash
+from flask import Flask, Response, request
+
+from dashboard import api_rows, data, freshness
+from dashboard.api_rows import ApiError, is_public
+from dashboard.charts import CHARTS, Chart
+from data_sources import registry
+from data_sources.source import Source
+from data_sources.store import VersionInfo
+
+log = logging.getLogger(__name__)
+PREFIX = "/api/v1"
+LIST_MAX_AGE = 300
+FROZEN_MAX_AGE = 31_536_000  # a pinned store version never changes
+_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Content-Disposition",
+}
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "If-None-Match, Accept",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def error(status: int, message: str, parameter: str | None = None) -> Response:
+    """A JSON error body; `parameter` names the offending query or path parameter."""
+    payload: dict[str, object] = {"error": message}
+    if parameter:
+        payload["parameter"] = parameter
+    response = Response(json.dumps(payload), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _api(view: Callable[..., Response]) -> Callable[..., Response]:
+    """CORS, preflight, method check, JSON errors and no cookies around an API view."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs: str) -> Response:
+        if request.method == "OPTIONS":
+            response = Response(status=204)
+            response.headers.remove("Content-Type")
+            response.headers.update(_PREFLIGHT)
+        elif request.method not in ("GET", "HEAD"):
+            response = error(405, f"method {request.method} not allowed; use GET")
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        else:
+            try:
+                response = view(**kwargs)
+            except ApiError as exc:
+                response = error(exc.status, exc.message, exc.parameter)
+            except Exception:  # a bug must still answer in JSON, and be logged
+                log.exception("API request %s failed", request.full_path)
+                response = error(500, "internal error; it has been logged")
+        response.headers.update(_CORS)
+        response.headers.remove("Set-Cookie")
+        return response
+
+    return wrapped
+
+
+def _tags() -> list[str]:
+    """If-None-Match entity tags (strong and weak, unquoted) plus `*`."""
+    header = request.if_none_match
+    tags = list(header.as_set(include_weak=True))
+    return ["*", *tags] if header.star_tag else tags
+
+
+def _conditional(response: Response, tag: str, cache_control: str) -> Response:
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def _json(payload: object, max_age: int = LIST_MAX_AGE) -> Response:
+    """A JSON document with an ETag over its bytes; a matching If-None-Match gets 304."""
+    body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    cache = f"public, max-age={max_age}"
+    if api_rows.not_modified(_tags(), tag):
+        return _conditional(Response(status=304), tag, cache)
+    return _conditional(Response(body, mimetype="application/json"), tag, cache)
+
+
+def _page_url(chart: Chart) -> str:
+    path = None
+    for page in dash.page_registry.values():
+        if page.get("module") == f"pages.{chart.page}":
+            path = page["path"]
+    if path is None:
+        path = "/" if chart.page == "overview" else "/" + chart.page.replace("_", "-")
+    return f"{path}#card-{chart.id}"
+
+
+def chart_item(chart: Chart) -> dict[str, object]:
+    """One chart's entry in /api/v1/charts."""
+    options = []
+    for option in chart.options:
+        item: dict[str, object] = {"name": option.name, "default": option.default}
+        if option.choices is not None:
+            item["choices"] = list(option.choices)
+        if option.label:
+            item["label"] = option.label
+        options.append(item)
+    return {
+        "id": chart.id,
+        "title": chart.title,
+        "description": chart.description,
+        "page": chart.page,
+        "sources": list(chart.sources),
+        "options": options,
+        "links": {
+            "page": _page_url(chart),
+            "csv": f"/download/{chart.id}.csv",
+            "json": f"/download/{chart.id}.json",
+            "embed": f"/embed/{chart.id}",
+            "svg": f"/embed/{chart.id}.svg",
+            "png": f"/embed/{chart.id}.png",
+        },
+    }
+
+
+def version_item(info: VersionInfo | None) -> dict[str, object] | None:
+    """A store version as the API shows it."""
+    if info is None:
+        return None
+    return {
+        "id": info.id,
+        "fetched_at": api_rows.iso(info.fetched_at),
+        "sha256": info.sha256,
+        "rows": info.rows,
+        "upstream_updated": info.upstream_updated,
+    }
+
+
+def dataset_item(source: Source, status: dict | None = None) -> dict[str, object]:
+    """One public dataset's entry in /api/v1/datasets."""
+    store = data.store()
+    columns = [str(c) for c in getattr(source.schema, "columns", {})]
+    base = f"{PREFIX}/datasets/{source.id}"
+    return {
+        "id": source.id,
+        "title": source.title,
+        "description": source.description,
+        "publisher": source.publisher,
+        "licence": source.licence,
+        "landing_url": source.landing_url,
+        "cadence_days": source.cadence.total_seconds() / 86400 if source.cadence else None,
+        "needs_credentials": source.needs_credentials,
+        "attribution": source.attribution,
+        "columns": [*columns, *api_rows.PROVENANCE],
+        "time_columns": api_rows.time_columns(columns),
+        "version": version_item(store.current_version(source.id)),
+        "stale": (status or {}).get("stale"),
+        "links": {"self": base, "csv": f"{base}.csv", "json": f"{base}.json"},
+    }
+
+
+def _public_sources() -> list[Source]:
+    return [s for s in registry.SOURCES if is_public(s)]
+
+
+@_api
+def index() -> Response:
+    """Where the API's resources live."""
+    return _json(
+        {
+            "charts": f"{PREFIX}/charts",
+            "datasets": f"{PREFIX}/datasets",
+            "openapi": f"{PREFIX}/openapi.json",
+        }
+    )
+
+
+@_api
+def charts() -> Response:
+    """GET /api/v1/charts: every chart in the registry with its options and links."""
+    return _json([chart_item(c) for c in CHARTS.values()])
+
+
+@_api
+def datasets() -> Response:
+    """GET /api/v1/datasets: every public source, its current version and freshness."""
+    statuses = freshness.statuses()
+    return _json([dataset_item(s, statuses.get(s.id)) for s in _public_sources()], max_age=60)
+
+
+@_api
+def dataset(name: str) -> Response:
+    """GET /api/v1/datasets/<id> (metadata and versions) or <id>.csv|.json (rows)."""
+    dataset_id, dot, fmt = name.rpartition(".")
+    if not dot:
+        return _dataset_detail(api_rows.public_source(name))
+    source = api_rows.public_source(dataset_id)
+    return _rows(source, api_rows.parse_query(fmt, request.args))
+
+
+def _dataset_detail(source: Source) -> Response:
+    statuses = freshness.statuses()
+    item = dataset_item(source, statuses.get(source.id))
+    item["versions"] = [version_item(v) for v in data.store().list_versions(source.id)]
+    return _json(item, max_age=60)
+
+
+def _rows(source: Source, query: api_rows.Query) -> Response:
+    store = data.store()
+    if query.version is not None:
+        info = store.version(source.id, query.version)
+        if info is None:
+            known = [v.id for v in store.list_versions(source.id)][-20:]
+            raise ApiError(
+                400,
+                f"version {query.version} is not a stored version of {source.id}; "
+                f"its versions: {known}",
+                "version",
+            )
+        cache = f"public, max-age={FROZEN_MAX_AGE}, immutable"
+    else:
+        info = store.current_version(source.id)
+        if info is None:
+            raise ApiError(404, f"no version of {source.id} has been stored yet", "id")
+        cache = f"public, max-age={LIST_MAX_AGE}"
+    tag = api_rows.etag(source.id, info, query)
+    if api_rows.not_modified(_tags(), tag):
+        return _conditional(Response(status=304), tag, cache)
+    built = api_rows.cached_body(store.url, tag)
+    if built is None:
+        try:
+            loaded = data.load(source.id, info.id)
+        except KeyError:  # pruned between the lookup and the read
+            raise ApiError(400, f"version {info.id} is no longer stored", "version") from None
+        built = api_rows.body(source, info, loaded.frame, query)
+        api_rows.remember(store.url, tag, built)
+    payload, mimetype = built
+    response = Response(payload, content_type=mimetype)
+    name = f"pressure-points_{source.id}_v{info.id}.{query.fmt}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return _conditional(response, tag, cache)
+
+
+@_api
+def openapi() -> Response:
+    """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
+    from dashboard.api_openapi import document
+
+    return _json(document([s.id for s in _public_sources()]))
+
+
+@_api
+def not_found(rest: str) -> Response:
+    """Anything else under /api/v1: a JSON 404 rather than the Dash page shell."""
+    raise ApiError(404, f"no such API resource: {PREFIX}/{rest[:80]}; see {PREFIX}/openapi.json")
+
+
+def register(server: Flask) -> None:
+    """Add the /api/v1 routes to the Flask server."""
+    routes: list[tuple[str, str, Callable[..., Response]]] = [
+        (f"{PREFIX}/", "api_index", index),
+        (f"{PREFIX}/charts", "api_charts", charts),
+        (f"{PREFIX}/datasets", "api_datasets", datasets),
+        (f"{PREFIX}/datasets/<name>", "api_dataset", dataset),
+        (f"{PREFIX}/openapi.json", "api_openapi", openapi),
+        (f"{PREFIX}/<path:rest>", "api_not_found", not_found),
+    ]
+    for rule, endpoint, view in routes:
+        server.add_url_rule(
+            rule,
+            endpoint,
+            view,
+            methods=_METHODS,
+            provide_automatic_options=False,
+            strict_slashes=False,
+        )

@@ -1,0 +1,266 @@
+"""The OpenAPI 3.1 document of /api/v1, precise enough to generate clients and fuzz from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dashboard.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
+
+_REF = "#/components/"
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"{_REF}{kind}/{name}"}
+
+
+def _int_param(name: str, low: int, high: int, description: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "integer", "minimum": low, "maximum": high},
+    }
+
+
+def _schemas() -> dict[str, object]:
+    version = {
+        "type": "object",
+        "required": ["id", "fetched_at", "sha256", "rows", "upstream_updated"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "fetched_at": {"type": "string", "format": "date-time"},
+            "sha256": {"type": "string"},
+            "rows": {"type": "integer", "minimum": 0},
+            "upstream_updated": _NULLABLE_STRING,
+        },
+    }
+    dataset_props = {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "publisher": {"type": "string"},
+        "licence": {"type": "string"},
+        "landing_url": {"type": "string"},
+        "cadence_days": {"type": ["number", "null"]},
+        "needs_credentials": {"enum": ["no", "optional", "required"]},
+        "attribution": {"type": "string"},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "time_columns": {"type": "array", "items": {"type": "string"}},
+        "version": {"oneOf": [_ref("schemas", "Version"), {"type": "null"}]},
+        "stale": {"type": ["boolean", "null"]},
+        "links": {
+            "type": "object",
+            "required": ["self", "csv", "json"],
+            "properties": {k: {"type": "string"} for k in ("self", "csv", "json")},
+        },
+    }
+    link_names = ("page", "csv", "json", "embed", "svg", "png")
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {"type": "string"},
+                "parameter": {"type": "string", "description": "the offending parameter"},
+            },
+        },
+        "Version": version,
+        "Option": {
+            "type": "object",
+            "required": ["name", "default"],
+            "properties": {
+                "name": {"type": "string"},
+                "default": {},
+                "choices": {"type": "array"},
+                "label": {"type": "string"},
+            },
+        },
+        "Chart": {
+            "type": "object",
+            "required": ["id", "title", "description", "page", "sources", "options", "links"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "page": {"type": "string"},
+                "sources": {"type": "array", "items": {"type": "string"}},
+                "options": {"type": "array", "items": _ref("schemas", "Option")},
+                "links": {
+                    "type": "object",
+                    "required": list(link_names),
+                    "properties": {k: {"type": "string"} for k in link_names},
+                },
+            },
+        },
+        "Dataset": {
+            "type": "object",
+            "required": list(dataset_props),
+            "properties": dataset_props,
+        },
+        "DatasetDetail": {
+            "allOf": [
+                _ref("schemas", "Dataset"),
+                {
+                    "type": "object",
+                    "required": ["versions"],
+                    "properties": {
+                        "versions": {"type": "array", "items": _ref("schemas", "Version")}
+                    },
+                },
+            ]
+        },
+        "Rows": {
+            "type": "object",
+            "required": [
+                "dataset",
+                "version",
+                "fetched_at",
+                "sha256",
+                "licence",
+                "attribution",
+                "filters",
+                "total",
+                "rows",
+            ],
+            "properties": {
+                "dataset": {"type": "string"},
+                "title": {"type": "string"},
+                "version": {"type": "integer"},
+                "fetched_at": {"type": "string", "format": "date-time"},
+                "sha256": {"type": "string"},
+                "upstream_updated": _NULLABLE_STRING,
+                "licence": {"type": "string"},
+                "attribution": {"type": "string"},
+                "landing_url": {"type": "string"},
+                "filters": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer"},
+                    "description": "the parameters that were set",
+                },
+                "time_columns": {"type": "array", "items": {"type": "string"}},
+                "total": {"type": "integer", "description": "rows after from/to, before paging"},
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["dataset", "version", "fetched_at", "sha256"],
+                    },
+                },
+            },
+        },
+    }
+
+
+def _error_response(description: str) -> dict[str, object]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref("schemas", "Error")}},
+    }
+
+
+def _ok(schema: dict[str, object], description: str) -> dict[str, object]:
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}},
+        "304": {"description": "not modified (If-None-Match matched the ETag)"},
+    }
+
+
+def _get(summary: str, responses: dict, parameters: list | None = None) -> dict[str, object]:
+    operation: dict[str, object] = {"summary": summary, "responses": responses}
+    operation["parameters"] = [_ref("parameters", "IfNoneMatch"), *(parameters or [])]
+    return {"get": operation}
+
+
+def document(dataset_ids: Sequence[str]) -> dict[str, object]:
+    """The OpenAPI 3.1 document; `dataset_ids` are the public datasets (the `id` enum)."""
+    dataset_id = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": "a public dataset id (see /api/v1/datasets)",
+        "schema": {"type": "string", "enum": list(dataset_ids)},
+    }
+    fmt = {
+        "name": "format",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": list(FORMATS)},
+    }
+    rows_params = [
+        dataset_id,
+        fmt,
+        _int_param(
+            "from",
+            YEAR_MIN,
+            YEAR_MAX,
+            "first year, inclusive: `period` of live tables, `date` of events; curated "
+            "values whose period_start..period_end overlaps from..to are kept",
+        ),
+        _int_param("to", YEAR_MIN, YEAR_MAX, "last year, inclusive; not before `from`"),
+        _int_param(
+            "version", 1, VERSION_MAX, "a stored version id of this dataset: serve it frozen"
+        ),
+        _int_param("limit", 1, LIMIT_MAX, "at most this many rows (after from/to)"),
+        _int_param("offset", 0, OFFSET_MAX, "skip this many rows (after from/to)"),
+    ]
+    rows_ok = _ok(_ref("schemas", "Rows"), "rows with provenance columns")
+    rows_ok["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}  # type: ignore[index]
+    rows_ok["200"]["headers"] = {  # type: ignore[index]
+        "ETag": {"schema": {"type": "string"}, "description": "per data version and filters"},
+        "Cache-Control": {"schema": {"type": "string"}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pressure Points public data API",
+            "version": "1",
+            "description": "Charts and datasets behind the dashboard on Armenia's exposure to "
+            "Russian levers. Every row carries its provenance (dataset, store version, "
+            "retrieval time, payload sha256; curated rows also cite their source). "
+            "CORS is open for GET; responses carry an ETag and Cache-Control.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/charts": _get(
+                "Every chart: options and links",
+                _ok({"type": "array", "items": _ref("schemas", "Chart")}, "the charts"),
+            ),
+            "/api/v1/datasets": _get(
+                "Every public dataset with its current version and freshness",
+                _ok({"type": "array", "items": _ref("schemas", "Dataset")}, "the datasets"),
+            ),
+            "/api/v1/datasets/{id}": _get(
+                "One dataset's metadata and its stored versions",
+                {
+                    **_ok(_ref("schemas", "DatasetDetail"), "the dataset"),
+                    "404": _error_response("unknown dataset"),
+                },
+                [dataset_id],
+            ),
+            "/api/v1/datasets/{id}.{format}": _get(
+                "A dataset's rows (current or a pinned version), filtered by year",
+                {
+                    **rows_ok,
+                    "400": _error_response("a bad parameter, named in `parameter`"),
+                    "404": _error_response("unknown dataset, or none stored yet"),
+                },
+                rows_params,
+            ),
+            "/api/v1/openapi.json": _get(
+                "This document", _ok({"type": "object"}, "the OpenAPI document")
+            ),
+        },
+        "components": {
+            "schemas": _schemas(),
+            "parameters": {
+                "IfNoneMatch": {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+    }

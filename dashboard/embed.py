@@ -1,0 +1,315 @@
+"""Newsroom embeds outside the Dash runtime: /embed/<chart> (HTML + plotly.js, or a static SVG),
+/embed/<chart>.svg|.png (kaleido), /embed/kpi/<kpi>(.svg), /oembed, and their static files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from html import escape
+from pathlib import Path
+
+import plotly.io as pio
+from flask import Flask, Response, request, send_file
+
+from dashboard import data
+from dashboard.charts import CHARTS, Chart, Rendered, render
+from dashboard.freshness import for_chart, statuses
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+_FILES = {
+    "plotly-basic-4.1.1.min.js": HERE / "embed_static" / "plotly-basic-4.1.1.min.js",
+    "plotly-geo-4.1.1.min.js": HERE / "assets" / "vendor" / "plotly-geo-4.1.1.min.js",
+    "embed.js": HERE / "embed_static" / "embed.js",
+    "embed.css": HERE / "embed_static" / "embed.css",
+}
+
+
+def _fingerprint(name: str, path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    stem, _, ext = name.rpartition(".")
+    return f"{stem}.{digest}.{ext}"
+
+
+STATIC = {name: _fingerprint(name, path) for name, path in _FILES.items()}
+_BY_FINGERPRINT = {fp: _FILES[name] for name, fp in STATIC.items()}
+LABELS = {
+    "en": {
+        "source": "Source",
+        "as_of": "as of",
+        "data_to": "data to",
+        "full": "Full view",
+        "stale": "stale since",
+    },
+    "ru": {
+        "source": "Источник",
+        "as_of": "по состоянию на",
+        "data_to": "данные по",
+        "full": "Полная версия",
+        "stale": "устарело с",
+    },
+    "hy": {
+        "source": "Աղբյուր",
+        "as_of": "դրությամբ",
+        "data_to": "տվյալներ մինչև",
+        "full": "Ամբողջական տեսք",
+        "stale": "հնացած է",
+    },
+}
+THEMES = ("light", "dark", "auto")
+pio.defaults.topojson = (HERE / "assets" / "topojson").as_uri() + "/"  # kaleido stays offline
+
+
+class EmbedError(Exception):
+    def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.parameter = status, parameter
+
+
+def _flags() -> dict[str, object]:
+    args = request.args
+    theme = args.get("theme", "light")
+    lang = args.get("lang", "en")
+    return {
+        "theme": theme if theme in THEMES else "light",
+        "lang": lang if lang in LABELS else "en",
+        "plain": args.get("plain") in ("1", "true"),
+        "static": args.get("static") in ("1", "true"),
+    }
+
+
+def _versions(chart_sources: tuple[str, ...]) -> dict[str, int]:
+    """`?version=12,15` → pinned versions of this chart's sources (else 400)."""
+    raw = request.args.get("version", "").strip()
+    if not raw:
+        return {}
+    try:
+        ids = [int(part) for part in raw.split(",") if part.strip()]
+        pins = data.resolve_versions(ids)
+    except (ValueError, KeyError):
+        raise EmbedError(400, f"version {raw!r}: not known store version ids", "version") from None
+    foreign = set(pins) - set(chart_sources)
+    if foreign:
+        raise EmbedError(
+            400, f"version {raw!r} belongs to {sorted(foreign)}, not this chart", "version"
+        )
+    return pins
+
+
+def dark_layout(layout: dict) -> dict:
+    """The dark theme applied server-side (static images; embed.js does the same in the page)."""
+    out = json.loads(json.dumps(layout))
+    out.update(paper_bgcolor="#16181d", plot_bgcolor="#16181d")
+    out["font"] = {**out.get("font", {}), "color": "#e8e8e8"}
+    for axis in ("xaxis", "yaxis"):
+        out[axis] = {**out.get(axis, {}), "gridcolor": "#333", "zerolinecolor": "#444"}
+    if "geo" in out:
+        out["geo"] = {**out["geo"], "bgcolor": "#16181d", "landcolor": "#2a2d34"}
+    return out
+
+
+def figure_spec(rendered: Rendered, theme: str) -> dict:
+    spec = json.loads(pio.to_json(rendered.figure, validate=False))
+    layout = {**spec.get("layout", {}), "height": rendered.chart.height, "autosize": True}
+    spec["layout"] = dark_layout(layout) if theme == "dark" else layout
+    spec["config"] = {
+        "responsive": True,
+        "displaylogo": False,
+        "displayModeBar": False,
+        "topojsonURL": "/assets/topojson/",
+    }
+    return spec
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside <script type="application/json"> (no closing tag can be formed)."""
+    text = json.dumps(value, default=str, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_IMAGES: OrderedDict[tuple, bytes] = OrderedDict()
+_image_lock = threading.Lock()
+
+
+def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
+    """SVG or PNG by kaleido (headless Chromium), cached per chart, options, data version."""
+    versions = tuple(statuses().get(s, {}).get("version") for s in rendered.chart.sources)
+    pins = tuple(sorted(data.pinned_versions().items()))
+    key = (
+        rendered.chart.id,
+        repr(sorted(rendered.options.items())),
+        versions,
+        pins,
+        theme,
+        fmt,
+        width,
+        data.store().url,
+    )
+    with _image_lock:
+        if key in _IMAGES:
+            return _IMAGES[key]
+    spec = figure_spec(rendered, theme)
+    try:
+        image = pio.to_image(
+            spec,
+            format=fmt,
+            width=width,
+            height=rendered.chart.height,
+            scale=1 if fmt == "svg" else 2,
+            validate=False,
+        )
+    except Exception as exc:  # kaleido raises several types when Chromium is missing or dies
+        log.warning("static export failed: %s", exc)
+        raise EmbedError(
+            503,
+            "Static images need a Chromium browser on the server "
+            f"(apt-get install chromium); the export failed: "
+            f"{type(exc).__name__}",
+        ) from None
+    with _image_lock:
+        _IMAGES[key] = image
+        while len(_IMAGES) > 128:
+            _IMAGES.popitem(last=False)
+    return image
+
+
+def _page_url(chart: Chart) -> str:
+    path = "/" if chart.page == "overview" else "/" + chart.page.replace("_", "-")
+    return f"{request.host_url.rstrip('/')}{path}#card-{chart.id}"
+
+
+def _asof_html(rendered: Rendered, labels: dict[str, str]) -> str:
+    fresh = for_chart(rendered.chart.sources, rendered.frame, rendered.chart.date_columns)
+    parts = []
+    if fresh.data_to:
+        parts.append(f"{labels['data_to']} {escape(fresh.data_to)}")
+    if fresh.as_of:
+        parts.append(f"{labels['as_of']} {escape(fresh.as_of)}")
+    stale = "".join(
+        f' <span class="pp-stale">{escape(s)}: {labels["stale"]} {escape(since[:10])}</span>'
+        for s, since in fresh.stale
+    )
+    return " · ".join(parts) + stale
+
+
+def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None) -> str:
+    labels = LABELS[str(flags["lang"])]
+    sources = "; ".join(
+        f'<a href="{escape(request.host_url)}sources#{escape(s)}" target="_blank" '
+        f'rel="noopener">{escape(s)}</a>'
+        for s in chart.sources
+    )
+    header = footer = ""
+    if not flags["plain"]:
+        header = (
+            f"<header><h1>{escape(chart.title)}</h1>"
+            f'<p class="pp-asof">{_asof_html(rendered, labels)}</p></header>'
+        )
+        footer = (
+            f'<footer>{labels["source"]}: {sources} · <a href="{escape(_page_url(chart))}"'
+            f' target="_blank" rel="noopener">{labels["full"]}</a></footer>'
+        )
+    label = escape(f"{chart.title}. {chart.description}")
+    if svg is not None:
+        body = f'<div role="img" aria-label="{label}">{svg.decode("utf-8")}</div>'
+        scripts = ""
+    else:
+        bundle = "plotly-geo-4.1.1.min.js" if chart.geo else "plotly-basic-4.1.1.min.js"
+        body = (
+            f'<div id="pp-chart" role="img" aria-label="{label}"></div>'
+            f'<script type="application/json" id="pp-figure">'
+            f"{_script_json(figure_spec(rendered, str(flags['theme'])))}</script>"
+        )
+        scripts = (
+            f'<script src="/embed/static/{STATIC[bundle]}"></script>'
+            f'<script src="/embed/static/{STATIC["embed.js"]}"></script>'
+        )
+    oembed = f"{request.host_url}oembed?url={escape(request.url, quote=True)}"
+    return (
+        f'<!doctype html><html lang="{flags["lang"]}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(chart.title)} — Pressure Points</title>"
+        f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}">'
+        f'<link rel="alternate" type="application/json+oembed" href="{oembed}">'
+        f'</head><body data-theme="{flags["theme"]}" data-chart="{escape(chart.id)}">'
+        f'<figure class="pp-embed">{header}{body}{footer}</figure>{scripts}</body></html>'
+    )
+
+
+def _html_error(err: EmbedError) -> Response:
+    return Response(
+        f"<!doctype html><title>Error</title><p>{escape(str(err))}</p>",
+        status=err.status,
+        mimetype="text/html",
+    )
+
+
+def _chart_or_error(chart_id: str) -> Chart:
+    chart = CHARTS.get(chart_id)
+    if chart is None:
+        raise EmbedError(404, f"No chart {chart_id!r}. Charts: {', '.join(sorted(CHARTS))}")
+    return chart
+
+
+def chart_embed(chart_id: str) -> Response:
+    try:
+        chart = _chart_or_error(chart_id)
+        flags = _flags()
+        with data.pinned(_versions(chart.sources)):
+            rendered = render(chart, request.args)
+            svg = (
+                static_image(rendered, "svg", str(flags["theme"]), 800) if flags["static"] else None
+            )
+            page = embed_html(chart, rendered, flags, svg)
+    except EmbedError as err:
+        return _html_error(err)
+    response = Response(page, mimetype="text/html")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def chart_image(chart_id: str, fmt: str) -> Response:
+    try:
+        chart = _chart_or_error(chart_id)
+        width = request.args.get("width", "800")
+        if not width.isdigit() or not 200 <= int(width) <= 2000:
+            raise EmbedError(400, "width must be a whole number from 200 to 2000", "width")
+        flags = _flags()
+        with data.pinned(_versions(chart.sources)):
+            rendered = render(chart, request.args)
+            image = static_image(rendered, fmt, str(flags["theme"]), int(width))
+    except EmbedError as err:
+        return Response(str(err) + "\n", status=err.status, mimetype="text/plain")
+    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
+    response = Response(image, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def static_file(name: str) -> Response:
+    path = _BY_FINGERPRINT.get(name)
+    if path is None:
+        return Response("not found\n", status=404, mimetype="text/plain")
+    response = send_file(path, max_age=31_536_000, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def register(server: Flask) -> None:
+    from dashboard.embed_kpi import kpi_html, kpi_svg
+    from dashboard.oembed import oembed
+
+    server.add_url_rule("/embed/static/<name>", "embed_static", static_file)
+    server.add_url_rule("/embed/kpi/<kpi_id>.svg", "embed_kpi_svg", kpi_svg)
+    server.add_url_rule("/embed/kpi/<kpi_id>", "embed_kpi", kpi_html)
+    server.add_url_rule(
+        "/embed/<chart_id>.svg", "embed_svg", lambda chart_id: chart_image(chart_id, "svg")
+    )
+    server.add_url_rule(
+        "/embed/<chart_id>.png", "embed_png", lambda chart_id: chart_image(chart_id, "png")
+    )
+    server.add_url_rule("/embed/<chart_id>", "embed_chart", chart_embed)
+    server.add_url_rule("/oembed", "oembed", oembed)

@@ -1,0 +1,63 @@
+"""The code a newsroom pastes: iframe, the auto-resize variant, image URLs; live or frozen."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from dashboard.charts import Chart
+
+CHROME_HEIGHT = 120  # px of title, "as of" and source line around the chart in an embed
+
+
+def embed_height(chart: Chart) -> int:
+    return chart.height + CHROME_HEIGHT
+
+
+def embed_url(
+    origin: str,
+    chart: Chart,
+    options: dict,
+    versions: dict[str, int] | None = None,
+    suffix: str = "",
+) -> str:
+    """Absolute URL of a chart's embed (`suffix` ".svg"/".png" for images)."""
+    query: dict[str, object] = {}
+    for opt in chart.options:
+        value = options.get(opt.name, opt.default)
+        if value != opt.default:
+            query[opt.name] = ("1" if value else "0") if isinstance(value, bool) else value
+    if versions:
+        query["version"] = ",".join(str(v) for _, v in sorted(versions.items()))
+    qs = urlencode(query)
+    return f"{origin.rstrip('/')}/embed/{chart.id}{suffix}" + (f"?{qs}" if qs else "")
+
+
+def iframe(url: str, title: str, height: int) -> str:
+    return (
+        f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" '
+        f'height="{height}" style="width:100%;border:0;" loading="lazy" '
+        f'scrolling="no"></iframe>'
+    )
+
+
+RESIZE_SCRIPT = (
+    '<script>window.addEventListener("message",function(e){var d=e.data;'
+    'if(!d||d.type!=="pressure-points:height")return;'
+    'document.querySelectorAll("iframe").forEach(function(f){'
+    'if(f.contentWindow===e.source){f.style.height=d.height+"px";}});});</script>'
+)
+
+
+def snippets(origin: str, chart: Chart, options: dict, versions: dict[str, int]) -> dict[str, str]:
+    """Every snippet the Embed dialog offers, for the chart as currently filtered."""
+    live = embed_url(origin, chart, options)
+    frozen = embed_url(origin, chart, options, versions)
+    height = embed_height(chart)
+    return {
+        "iframe": iframe(live, chart.title, height),
+        "resize": iframe(live, chart.title, height) + "\n" + RESIZE_SCRIPT,
+        "frozen": iframe(frozen, chart.title, height) + "\n" + RESIZE_SCRIPT,
+        "png": embed_url(origin, chart, options, versions, ".png"),
+        "svg": embed_url(origin, chart, options, versions, ".svg"),
+    }
