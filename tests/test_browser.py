@@ -174,3 +174,61 @@ def test_data_table_toggle_is_keyboard_operable(live_url, browser) -> None:
         assert visit.errors == []
     finally:
         visit.close()
+
+
+@pytest.fixture
+def parent_page(live_url: str) -> Iterator[str]:
+    """A newsroom article on another origin (another loopback port) embedding two charts."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from dashboard.charts import CHARTS
+    from dashboard.embed_snippets import RESIZE_SCRIPT, iframe
+
+    frames = "".join(
+        iframe(f"{live_url}/embed/{chart_id}", CHARTS[chart_id].title, 150)
+        for chart_id in ("gas_border_price", "euma_map")
+    )
+    html = (
+        f"<!doctype html><html><body><h1>Article</h1><p>Text.</p>{frames}"
+        f"{RESIZE_SCRIPT}</body></html>"
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/article"
+    httpd.shutdown()
+
+
+def test_embed_in_a_foreign_page_sizes_itself(parent_page, browser) -> None:
+    visit = Visit(browser, parent_page, 375)
+    try:
+        page = visit.page
+        frames = page.locator("iframe")
+        assert frames.count() == 2
+        wait_until(
+            lambda: all(
+                int(float(frames.nth(i).evaluate("f => f.getBoundingClientRect().height"))) > 300
+                for i in range(2)
+            ),
+            timeout=20,
+        )
+        for i in range(2):
+            frame = frames.nth(i).content_frame
+            frame.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            assert frame.locator("footer a").count() >= 2  # source line and the way back
+        assert visit.errors == []  # CSP violations surface as console errors
+        assert visit.context.cookies() == []
+        assert visit.hosts() == {"127.0.0.1"}
+    finally:
+        visit.close()
