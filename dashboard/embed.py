@@ -17,6 +17,7 @@ from flask import Flask, Response, request, send_file
 from dashboard import data
 from dashboard.charts import CHARTS, Chart, Rendered, render
 from dashboard.freshness import for_chart, statuses
+from dashboard.response_cache import cached
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -254,6 +255,11 @@ def _chart_or_error(chart_id: str) -> Chart:
     return chart
 
 
+def _chart_sources(chart_id: str) -> tuple[str, ...]:
+    return CHARTS[chart_id].sources
+
+
+@cached(_chart_sources)
 def chart_embed(chart_id: str) -> Response:
     try:
         chart = _chart_or_error(chart_id)
@@ -271,6 +277,7 @@ def chart_embed(chart_id: str) -> Response:
     return response
 
 
+@cached(lambda chart_id, fmt: _chart_sources(chart_id))
 def chart_image(chart_id: str, fmt: str) -> Response:
     try:
         chart = _chart_or_error(chart_id)
@@ -306,10 +313,14 @@ def register(server: Flask) -> None:
     server.add_url_rule("/embed/kpi/<kpi_id>.svg", "embed_kpi_svg", kpi_svg)
     server.add_url_rule("/embed/kpi/<kpi_id>", "embed_kpi", kpi_html)
     server.add_url_rule(
-        "/embed/<chart_id>.svg", "embed_svg", lambda chart_id: chart_image(chart_id, "svg")
+        "/embed/<chart_id>.svg",
+        "embed_svg",
+        lambda chart_id: chart_image(chart_id=chart_id, fmt="svg"),
     )
     server.add_url_rule(
-        "/embed/<chart_id>.png", "embed_png", lambda chart_id: chart_image(chart_id, "png")
+        "/embed/<chart_id>.png",
+        "embed_png",
+        lambda chart_id: chart_image(chart_id=chart_id, fmt="png"),
     )
     server.add_url_rule("/embed/<chart_id>", "embed_chart", chart_embed)
     server.add_url_rule("/oembed", "oembed", oembed)

@@ -8,6 +8,7 @@ from flask import Response, request
 
 from dashboard import kpis
 from dashboard.freshness import statuses
+from dashboard.response_cache import cached
 
 
 def _kpi(kpi_id: str):  # type: ignore[no-untyped-def]
@@ -20,6 +21,12 @@ def _not_found(kpi_id: str, mimetype: str) -> Response:
     return Response(f"No KPI {escape(kpi_id)!s}. KPIs: {known}\n", status=404, mimetype=mimetype)
 
 
+def _kpi_sources(kpi_id: str) -> tuple[str, ...]:
+    value = kpis.BY_ID[kpi_id].compute()
+    return (value.dataset,) if value else ()
+
+
+@cached(_kpi_sources)
 def kpi_html(kpi_id: str) -> Response:
     from dashboard.embed import STATIC
 
@@ -55,6 +62,7 @@ def kpi_html(kpi_id: str) -> Response:
     return response
 
 
+@cached(_kpi_sources)
 def kpi_svg(kpi_id: str) -> Response:
     """A 360×150 card as SVG: for newsletters and CMSs that strip iframes."""
     kpi, value = _kpi(kpi_id)

@@ -27,9 +27,11 @@ def reset() -> None:
     """Forget cached status and rendered charts (after switching stores)."""
     global _cache
     _cache = (0.0, {})
+    from dashboard import response_cache
     from dashboard.charts import clear_cache
 
     clear_cache()
+    response_cache.clear()
 
 
 @dataclass(frozen=True)
