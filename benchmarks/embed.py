@@ -34,9 +34,20 @@ def free_port() -> int:
 def gunicorn(module: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), module, "-w", "2", "-b",
-         f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            module,
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -52,8 +63,9 @@ def rps(url: str) -> float:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     urllib.request.urlopen(url).read()  # noqa: S310 (loopback) warm the cache
-    out = subprocess.run(["wrk", "-t1", "-c20", f"-d{DURATION}", url], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", "-c20", f"-d{DURATION}", url], capture_output=True, text=True, check=True
+    ).stdout
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
@@ -71,24 +83,36 @@ def main() -> None:
     base, base_url = gunicorn("benchmarks.baseline_app:server", env)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 headless=True, args=FLAGS)
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=FLAGS
+            )
             base_bytes, _ = measure(browser, base_url + "/")
             embed_bytes, _ = measure(browser, app_url + "/embed/gas_border_price")
             map_bytes, _ = measure(browser, app_url + "/embed/euma_map")
             browser.close()
-        static_bytes = len(urllib.request.urlopen(  # noqa: S310 (loopback)
-            urllib.request.Request(app_url + "/embed/gas_border_price?static=1",
-                                   headers={"Accept-Encoding": "gzip, br"})).read())
+        static_bytes = len(
+            urllib.request.urlopen(  # noqa: S310 (loopback)
+                urllib.request.Request(
+                    app_url + "/embed/gas_border_price?static=1",
+                    headers={"Accept-Encoding": "gzip, br"},
+                )
+            ).read()
+        )
         print(f"baseline first visit: {base_bytes / 1024:,.0f} KB\n")
         print("| what | KB on the wire | × baseline | goal |")
         print("|---|---:|---:|---|")
-        print(f"| embed, line chart (`/embed/gas_border_price`) | {embed_bytes / 1024:,.0f} | "
-              f"{embed_bytes / base_bytes:.3f} | ≤ 0.25 |")
-        print(f"| embed, map (`/embed/euma_map`) | {map_bytes / 1024:,.0f} | "
-              f"{map_bytes / base_bytes:.3f} | ≤ 0.25 |")
-        print(f"| static embed (`?static=1`) | {static_bytes / 1024:,.0f} | "
-              f"{static_bytes / base_bytes:.3f} | ≤ 0.04 |")
+        print(
+            f"| embed, line chart (`/embed/gas_border_price`) | {embed_bytes / 1024:,.0f} | "
+            f"{embed_bytes / base_bytes:.3f} | ≤ 0.25 |"
+        )
+        print(
+            f"| embed, map (`/embed/euma_map`) | {map_bytes / 1024:,.0f} | "
+            f"{map_bytes / base_bytes:.3f} | ≤ 0.25 |"
+        )
+        print(
+            f"| static embed (`?static=1`) | {static_bytes / 1024:,.0f} | "
+            f"{static_bytes / base_bytes:.3f} | ≤ 0.04 |"
+        )
         base_rps = rps(base_url + "/")
         embed_rps = rps(app_url + "/embed/gas_border_price")
         api_rps = rps(app_url + "/api/v1/datasets/gas_prices.json")

@@ -195,8 +195,9 @@ def document(dataset_ids: Sequence[str]) -> dict[str, object]:
             "from",
             YEAR_MIN,
             YEAR_MAX,
-            "first year, inclusive: `period` of live tables, `date` of events; curated "
-            "values whose period_start..period_end overlaps from..to are kept",
+            "first year, inclusive, on the dataset's `time_columns`: a start/end pair "
+            "(curated values, UCDP events) is kept when it overlaps from..to; else one "
+            "`date`, `period` or `year`; datasets without a time column ignore it",
         ),
         _int_param("to", YEAR_MIN, YEAR_MAX, "last year, inclusive; not before `from`"),
         _int_param(

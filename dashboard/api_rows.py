@@ -52,15 +52,17 @@ def is_public(source: Source) -> bool:
     return source.public and source.id != "acled"
 
 
+_RANGES = (("period_start", "period_end"), ("date_start", "date_end"))
+_POINTS = ("date", "period", "year", "event_date")
+
+
 def time_columns(columns: Sequence[str]) -> list[str]:
-    """The columns `from`/`to` filter on: curated periods, event dates or live years."""
-    if "period_start" in columns and "period_end" in columns:
-        return ["period_start", "period_end"]
-    if "date" in columns:
-        return ["date"]
-    if "period" in columns:
-        return ["period"]
-    return []
+    """The columns `from`/`to` filter on: a start/end pair (curated values, UCDP events) or one
+    date or year (curated events, live tables); empty when the table has no time column."""
+    for pair in _RANGES:
+        if set(pair) <= set(columns):
+            return list(pair)
+    return [c for c in _POINTS if c in columns][:1]
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,8 @@ def filter_years(frame: pd.DataFrame, year_from: int | None, year_to: int | None
         return frame
     low = year_from if year_from is not None else YEAR_MIN
     high = year_to if year_to is not None else YEAR_MAX
-    if columns == ["period_start", "period_end"]:
-        mask = (_year(frame["period_end"]) >= low) & (_year(frame["period_start"]) <= high)
+    if len(columns) == 2:
+        mask = (_year(frame[columns[1]]) >= low) & (_year(frame[columns[0]]) <= high)
     else:
         years = _year(frame[columns[0]])
         mask = (years >= low) & (years <= high)

@@ -152,19 +152,8 @@ class HttpClient:
         extra_retry_statuses: Iterable[int] = (),
         min_delay: float = 0.0,
     ) -> RawResponse:
-        """Fetch `url` whole, retrying what is worth retrying; raise `SourceError` otherwise.
-
-        `min_delay` is the shortest wait before a retry (an upstream's own pacing rule).
-        """
-        return self._request(
-            "GET",
-            url,
-            params=params,
-            data=None,
-            headers=headers,
-            extra_retry_statuses=extra_retry_statuses,
-            min_delay=min_delay,
-        )
+        """Fetch `url` whole, retrying what is worth retrying; raise `SourceError` otherwise."""
+        return self._request("GET", url, params, None, headers, extra_retry_statuses, min_delay)
 
     def post(
         self,
@@ -175,25 +164,13 @@ class HttpClient:
         extra_retry_statuses: Iterable[int] = (),
         min_delay: float = 0.0,
     ) -> RawResponse:
-        """POST a form (`data`, form-encoded) with the same timeouts and retries as `get`.
+        """POST a form like `get` fetches (the form is never logged or stored)."""
+        return self._request("POST", url, None, data, headers, extra_retry_statuses, min_delay)
 
-        The form is never logged or stored: only the (redacted) URL goes into messages.
-        """
-        return self._request(
-            "POST",
-            url,
-            params=None,
-            data=data,
-            headers=headers,
-            extra_retry_statuses=extra_retry_statuses,
-            min_delay=min_delay,
-        )
-
-    def _request(
+    def _request(  # get and post; `min_delay`: shortest wait before a retry (upstream pacing)
         self,
         method: str,
         url: str,
-        *,
         params: Mapping[str, str] | None,
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
@@ -203,10 +180,11 @@ class HttpClient:
         retry_on = RETRY_STATUSES | frozenset(extra_retry_statuses)
         full_url = requests.Request(method, url, params=dict(params or {})).prepare().url or url
         shown_url = redact_url(full_url)
+        form = dict(data) if data is not None else None
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
-                response = self._send(full_url, headers, shown_url, method=method, data=data)
+                response = self._send(full_url, headers, shown_url, (method, form))
             except SourceError as err:
                 if last or not err.retryable:
                     raise
@@ -226,17 +204,16 @@ class HttpClient:
         url: str,
         headers: Mapping[str, str] | None,
         shown_url: str,
-        *,
-        method: str = "GET",
-        data: Mapping[str, str] | None = None,
+        call: tuple[str, dict[str, str] | None] = ("GET", None),  # method, form
     ) -> RawResponse:
         self.requests_made += 1
+        method, form = call
         try:
             with self.session.request(
                 method,
                 url,
                 headers=dict(headers or {}),
-                data=dict(data) if data is not None else None,
+                data=form,
                 timeout=self.timeout,
                 stream=True,
                 allow_redirects=True,

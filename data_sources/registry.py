@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from data_sources.source import Source
-from data_sources.sources import comtrade, curated, imf_imts, worldbank
+from data_sources.sources import (
+    acled,
+    comtrade,
+    curated,
+    gdelt,
+    hdx_acled,
+    imf_imts,
+    ucdp,
+    worldbank,
+)
 
-LIVE_SOURCES: list[Source] = [worldbank.SOURCE, comtrade.SOURCE, imf_imts.SOURCE]
+LIVE_SOURCES: list[Source] = [
+    worldbank.SOURCE,
+    comtrade.SOURCE,
+    imf_imts.SOURCE,
+    hdx_acled.SOURCE,
+    ucdp.SOURCE,
+    gdelt.SOURCE,
+    acled.SOURCE,
+]
 SOURCES: list[Source] = [*LIVE_SOURCES, *curated.SOURCES]
 BY_ID: dict[str, Source] = {source.id: source for source in SOURCES}
 

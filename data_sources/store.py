@@ -329,8 +329,11 @@ class Store:
     def version_by_id(self, version_id: int) -> VersionInfo | None:
         """A version by its id alone (ids are one sequence across sources)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(versions).where(versions.c.id == version_id)
-                               ).mappings().first()
+            row = (
+                conn.execute(sa.select(versions).where(versions.c.id == version_id))
+                .mappings()
+                .first()
+            )
         return _version_info(row) if row else None
 
     def list_versions(self, source_id: str) -> list[VersionInfo]:

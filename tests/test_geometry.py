@@ -27,8 +27,10 @@ def load(res: int) -> dict[str, Any]:
 
 def refs_of(geom: dict[str, Any]) -> list[int]:
     """Every arc reference of a geometry, however deeply nested."""
+
     def walk(node: Any) -> list[int]:
         return [node] if isinstance(node, int) else list(chain.from_iterable(map(walk, node)))
+
     return walk(geom.get("arcs", []))
 
 
@@ -156,23 +158,35 @@ TOY: dict[str, Any] = {
         _arc((99, 99), (98, 98)),  # 7: never used
     ],
     "objects": {
-        "countries": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "id": "IN", "arcs": [[0]], "properties": {"ct": [3, 3]}},
-            {"type": "Polygon", "id": "CUT", "arcs": [[1]]},
-            {"type": "MultiPolygon", "id": "HALF", "arcs": [[[0]], [[2]]]},
-            {"type": "Polygon", "id": "OUT", "arcs": [[2]]},
-        ]},
-        "ocean": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[4], [3]]},
-        ]},
-        "rivers": {"type": "GeometryCollection", "geometries": [
-            {"type": "LineString", "arcs": [5]},
-            {"type": "LineString", "arcs": [6]},
-        ]},
+        "countries": {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "Polygon", "id": "IN", "arcs": [[0]], "properties": {"ct": [3, 3]}},
+                {"type": "Polygon", "id": "CUT", "arcs": [[1]]},
+                {"type": "MultiPolygon", "id": "HALF", "arcs": [[[0]], [[2]]]},
+                {"type": "Polygon", "id": "OUT", "arcs": [[2]]},
+            ],
+        },
+        "ocean": {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "Polygon", "arcs": [[4], [3]]},
+            ],
+        },
+        "rivers": {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "LineString", "arcs": [5]},
+                {"type": "LineString", "arcs": [6]},
+            ],
+        },
         "subunits": {"type": "GeometryCollection", "geometries": []},
-        "extra": {"type": "GeometryCollection", "geometries": [
-            {"type": "LineString", "arcs": [7]},
-        ]},
+        "extra": {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "LineString", "arcs": [7]},
+            ],
+        },
     },
 }
 
@@ -199,8 +213,11 @@ def test_crop_keeps_inside_drops_outside_and_clips_the_rest() -> None:
     assert set(geoms) == {"IN", "CUT", "HALF"}
     assert geoms["IN"]["properties"] == {"ct": [3, 3]}
     # IN and HALF share one untouched arc; HALF lost its outside part and became a Polygon.
-    assert geoms["IN"]["arcs"] == [[0]] and geoms["HALF"] == {"type": "Polygon", "arcs": [[0]],
-                                                               "id": "HALF"}
+    assert geoms["IN"]["arcs"] == [[0]] and geoms["HALF"] == {
+        "type": "Polygon",
+        "arcs": [[0]],
+        "id": "HALF",
+    }
     assert _points(out, 0) == decode_arc(TOY["arcs"][0])
     (cut_ring,) = geoms["CUT"]["arcs"]
     assert _canon(_points(out, cut_ring[0])) == [(8, 2), (8, 6), (10, 6), (10, 2), (8, 2)]
@@ -233,7 +250,13 @@ def test_clip_line_splits_a_line_that_leaves_and_comes_back() -> None:
 def test_clip_ring_densifies_cut_parallels_and_drops_slivers() -> None:
     ring = [(-5, -5), (-5, 5), (15, 5), (15, -5), (-5, -5)]  # clockwise, wider than the box
     assert _canon(clip_ring(ring, (0, 0, 10, 10), step_x=4)) == [
-        (0, 0), (0, 5), (10, 5), (10, 0), (7, 0), (3, 0), (0, 0)
+        (0, 0),
+        (0, 5),
+        (10, 5),
+        (10, 0),
+        (7, 0),
+        (3, 0),
+        (0, 0),
     ]
     assert _canon(clip_ring(ring, (0, 0, 10, 10))) == [(0, 0), (0, 5), (10, 5), (10, 0), (0, 0)]
     assert clip_ring([(20, 0), (30, 0), (30, 5), (20, 0)], (0, 0, 10, 10)) == []
