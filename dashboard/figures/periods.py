@@ -14,8 +14,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures.common import empty_figure, safe_text
-from dashboard.figures.timeseries import QUALIFIER
 from dashboard.theme import MARKERS, SEQUENCE, base_layout
+
+QUALIFIER = {
+    "approx": "≈",
+    "more_than": ">",
+    "less_than": "<",
+    "at_least": "≥",
+    "up_to": "≤",
+    "": "",
+}
 
 RANGE_FILL = "rgba(213,94,0,0.12)"
 NEEDED = ("value", "start", "end")

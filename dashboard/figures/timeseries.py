@@ -6,38 +6,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.periods import QUALIFIER, number, period_text
 from dashboard.theme import MARKERS, base_layout, colour_for
-
-QUALIFIER = {
-    "approx": "≈",
-    "more_than": ">",
-    "less_than": "<",
-    "at_least": "≥",
-    "up_to": "≤",
-    "": "",
-}
 
 
 def _label(series: str) -> str:
     return series.replace("_", " ").title().replace("Eu", "EU").replace("Eaeu", "EAEU")
 
 
-def _period_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    if start == end:
-        return f"{start:%d %b %Y}"
-    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
-        return f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
-    return f"{start:%b %Y}–{end:%b %Y}"
-
-
 def _hover(row: pd.Series, unit: str) -> str:
-    value = f"{QUALIFIER.get(row.get('qualifier', ''), '')}{row['value']:,.3g}"
+    value = f"{QUALIFIER.get(row.get('qualifier', ''), '')}{number(row['value'])}"
     if pd.notna(row.get("value_max")):
-        value += f"–{row['value_max']:,.3g}"
+        value += f"–{number(row['value_max'])}"
     by = f" ({safe_text(row['reported_by'])})" if row.get("reported_by") else ""
     return (
         f"<b>{_label(str(row['series']))}</b>: {value} {safe_text(unit)}{by}<br>"
-        f"{_period_text(row['start'], row['end'])}<br>{safe_text(row['source_title'])}"
+        f"{period_text(row['start'], row['end'])}<br>{safe_text(row['source_title'])}"
         f"<br>confidence: {safe_text(row['confidence'])}"
     )
 
