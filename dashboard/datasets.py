@@ -9,15 +9,8 @@ import pandas as pd
 
 from dashboard import data
 
-PROVENANCE = [
-    "dataset",
-    "row_id",
-    "source_url",
-    "source_title",
-    "accessed",
-    "confidence",
-    "version",
-]
+CITATION = ("dataset", "row_id", "source_url", "source_title", "accessed", "confidence")
+PROVENANCE = [*CITATION, "version"]
 EVENT_DATASETS = (
     "upper_lars_events",
     "border_clashes",

@@ -82,17 +82,7 @@ def components_table() -> pd.DataFrame:
                 "raw_value": float(r["value"]),
                 "unit": r["unit"],
                 "period": f"{r['period_start']}..{r['period_end']}",
-                **{
-                    k: r[k]
-                    for k in (
-                        "dataset",
-                        "row_id",
-                        "source_url",
-                        "source_title",
-                        "accessed",
-                        "confidence",
-                    )
-                },
+                **{k: r[k] for k in datasets.CITATION},
             }
         )
     for cid, label, weight, dataset, row_id in SOLE:
@@ -109,17 +99,7 @@ def components_table() -> pd.DataFrame:
                 "raw_value": 1.0,
                 "unit": "sole supplier/operator",
                 "period": r["date"],
-                **{
-                    k: r[k]
-                    for k in (
-                        "dataset",
-                        "row_id",
-                        "source_url",
-                        "source_title",
-                        "accessed",
-                        "confidence",
-                    )
-                },
+                **{k: r[k] for k in datasets.CITATION},
             }
         )
     return pd.DataFrame(rows)
