@@ -14,18 +14,16 @@ import json
 import logging
 from collections.abc import Callable
 
-import dash
 from flask import Flask, Response, request
 
 from dashboard import api_rows, data, freshness
+from dashboard.api_catalogue import PREFIX, chart_item, dataset_item, version_item
 from dashboard.api_rows import ApiError, is_public
-from dashboard.charts import CHARTS, Chart
+from dashboard.charts import CHARTS
 from data_sources import registry
 from data_sources.source import Source
-from data_sources.store import VersionInfo
 
 log = logging.getLogger(__name__)
-PREFIX = "/api/v1"
 LIST_MAX_AGE = 300
 FROZEN_MAX_AGE = 31_536_000  # a pinned store version never changes
 _METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
@@ -98,80 +96,6 @@ def _json(payload: object, max_age: int = LIST_MAX_AGE) -> Response:
     if api_rows.not_modified(_tags(), tag):
         return _conditional(Response(status=304), tag, cache)
     return _conditional(Response(body, mimetype="application/json"), tag, cache)
-
-
-def _page_url(chart: Chart) -> str:
-    path = None
-    for page in dash.page_registry.values():
-        if page.get("module") == f"pages.{chart.page}":
-            path = page["path"]
-    if path is None:
-        path = "/" if chart.page == "overview" else "/" + chart.page.replace("_", "-")
-    return f"{path}#card-{chart.id}"
-
-
-def chart_item(chart: Chart) -> dict[str, object]:
-    """One chart's entry in /api/v1/charts."""
-    options = []
-    for option in chart.options:
-        item: dict[str, object] = {"name": option.name, "default": option.default}
-        if option.choices is not None:
-            item["choices"] = list(option.choices)
-        if option.label:
-            item["label"] = option.label
-        options.append(item)
-    return {
-        "id": chart.id,
-        "title": chart.title,
-        "description": chart.description,
-        "page": chart.page,
-        "sources": list(chart.sources),
-        "options": options,
-        "links": {
-            "page": _page_url(chart),
-            "csv": f"/download/{chart.id}.csv",
-            "json": f"/download/{chart.id}.json",
-            "embed": f"/embed/{chart.id}",
-            "svg": f"/embed/{chart.id}.svg",
-            "png": f"/embed/{chart.id}.png",
-        },
-    }
-
-
-def version_item(info: VersionInfo | None) -> dict[str, object] | None:
-    """A store version as the API shows it."""
-    if info is None:
-        return None
-    return {
-        "id": info.id,
-        "fetched_at": api_rows.iso(info.fetched_at),
-        "sha256": info.sha256,
-        "rows": info.rows,
-        "upstream_updated": info.upstream_updated,
-    }
-
-
-def dataset_item(source: Source, status: dict | None = None) -> dict[str, object]:
-    """One public dataset's entry in /api/v1/datasets."""
-    store = data.store()
-    columns = [str(c) for c in getattr(source.schema, "columns", {})]
-    base = f"{PREFIX}/datasets/{source.id}"
-    return {
-        "id": source.id,
-        "title": source.title,
-        "description": source.description,
-        "publisher": source.publisher,
-        "licence": source.licence,
-        "landing_url": source.landing_url,
-        "cadence_days": source.cadence.total_seconds() / 86400 if source.cadence else None,
-        "needs_credentials": source.needs_credentials,
-        "attribution": source.attribution,
-        "columns": [*columns, *api_rows.PROVENANCE],
-        "time_columns": api_rows.time_columns(columns),
-        "version": version_item(store.current_version(source.id)),
-        "stale": (status or {}).get("stale"),
-        "links": {"self": base, "csv": f"{base}.csv", "json": f"{base}.json"},
-    }
 
 
 def _public_sources() -> list[Source]:
@@ -270,6 +194,16 @@ def not_found(rest: str) -> Response:
     raise ApiError(404, f"no such API resource: {PREFIX}/{rest[:80]}; see {PREFIX}/openapi.json")
 
 
+def _unrouted() -> Response | None:
+    """Paths under /api/v1 that no API rule matched (`//`, newlines): JSON 404, not Dash's shell."""
+    path = request.path
+    if path != PREFIX and not path.startswith(PREFIX + "/"):
+        return None
+    if request.routing_exception is None and (request.endpoint or "").startswith("api_"):
+        return None
+    return not_found(rest=path[len(PREFIX) + 1 :])
+
+
 def register(server: Flask) -> None:
     """Add the /api/v1 routes to the Flask server."""
     routes: list[tuple[str, str, Callable[..., Response]]] = [
@@ -280,6 +214,7 @@ def register(server: Flask) -> None:
         (f"{PREFIX}/openapi.json", "api_openapi", openapi),
         (f"{PREFIX}/<path:rest>", "api_not_found", not_found),
     ]
+    server.before_request(_unrouted)
     for rule, endpoint, view in routes:
         server.add_url_rule(
             rule,
@@ -288,4 +223,5 @@ def register(server: Flask) -> None:
             methods=_METHODS,
             provide_automatic_options=False,
             strict_slashes=False,
+            merge_slashes=False,  # `//` gets a JSON 404, not an HTML redirect
         )
