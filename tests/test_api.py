@@ -190,8 +190,8 @@ def test_csv_rows_carry_provenance(client) -> None:  # type: ignore[no-untyped-d
 
 
 def test_responses_match_the_openapi_schemas(client) -> None:  # type: ignore[no-untyped-def]
-    jsonschema = pytest.importorskip("jsonschema")
-    validator = pytest.importorskip("openapi_spec_validator")
+    import jsonschema  # dev extra
+    import openapi_spec_validator as validator
     doc = get(client, "/api/v1/openapi.json").get_json()
     validator.validate(doc)
     assert doc["openapi"].startswith("3.1")
