@@ -22,6 +22,7 @@ from dashboard.api_rows import ApiError, is_public
 from dashboard.charts import CHARTS
 from data_sources import registry
 from data_sources.source import Source
+from data_sources.store import VersionInfo
 
 log = logging.getLogger(__name__)
 LIST_MAX_AGE = 300
@@ -144,6 +145,12 @@ def _dataset_detail(source: Source) -> Response:
     return _json(item, max_age=60)
 
 
+@functools.lru_cache(maxsize=1024)
+def _version(store_url: str, source_id: str, version_id: int) -> VersionInfo | None:
+    """Metadata of a stored version; versions never change, so they are cached."""
+    return data.store().version(source_id, version_id)
+
+
 def _rows(source: Source, query: api_rows.Query) -> Response:
     store = data.store()
     if query.version is not None:
@@ -158,7 +165,10 @@ def _rows(source: Source, query: api_rows.Query) -> Response:
             )
         cache = f"public, max-age={FROZEN_MAX_AGE}, immutable"
     else:
-        info = store.current_version(source.id)
+        # The current version id comes from the cached status (refreshed every few seconds) and
+        # its metadata from an immutable-version cache, so a cached answer costs no query.
+        current = freshness.statuses().get(source.id, {}).get("version")
+        info = _version(store.url, source.id, current) if current else None
         if info is None:
             raise ApiError(404, f"no version of {source.id} has been stored yet", "id")
         cache = f"public, max-age={LIST_MAX_AGE}"
