@@ -192,6 +192,7 @@ def test_csv_rows_carry_provenance(client) -> None:  # type: ignore[no-untyped-d
 def test_responses_match_the_openapi_schemas(client) -> None:  # type: ignore[no-untyped-def]
     import jsonschema  # dev extra
     import openapi_spec_validator as validator
+
     doc = get(client, "/api/v1/openapi.json").get_json()
     validator.validate(doc)
     assert doc["openapi"].startswith("3.1")
