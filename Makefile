@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8050
-# Debian packages the suite starts for real (PostgreSQL server, headless Chromium).
-APT_PACKAGES := postgresql chromium chromium-driver
+# Debian packages the suite starts for real (PostgreSQL, headless Chromium, Redis).
+APT_PACKAGES := postgresql chromium chromium-driver redis-server
 
 .PHONY: run test lint format system-deps venv seed bench clean
 

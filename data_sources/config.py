@@ -22,7 +22,9 @@ SETTINGS: list[Setting] = [
         "sqlite:///var/pressure_points.sqlite3",
         "SQLAlchemy URL of the store; `postgres://` (as Heroku gives it) is accepted",
     ),
-    Setting("REDIS_URL", "", "shared cache for multi-worker deploys; in-process cache when unset"),
+    Setting(
+        "REDIS_URL", "", "shared response cache for multi-worker deploys; in-process when unset"
+    ),
     Setting("HTTP_TIMEOUT", "10,60", "connect,read timeout in seconds (one number sets both)"),
     Setting(
         "HTTP_MAX_RETRIES", "3", "retries after the first attempt on 429/5xx/connection errors"

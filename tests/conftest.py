@@ -276,3 +276,52 @@ def dash_store(seeded_db: str) -> Iterator[Store]:
     yield store
     data.set_store(None)
     freshness.reset()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A private redis-server on a free loopback port (research/toolchain.md §6)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        message = "redis-server not installed (apt-get install redis-server)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="pp-redis-")
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        assert wait_for(lambda: _pings(client), timeout=10), "redis-server did not start"
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _pings(client) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
