@@ -31,6 +31,7 @@ _HIDDEN_COLUMNS = {
     "row_id",
     "dataset",
     "unit_original",
+    "mid_year",
     "fetched_at",
     "year",
 }

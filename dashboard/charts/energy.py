@@ -27,6 +27,7 @@ def electricity_mix_data(options: dict) -> pd.DataFrame:
     frame = in_years(frame, options)
     if not frame.empty:
         frame["year"] = frame["start"].dt.year
+        frame["mid_year"] = frame["start"] + pd.Timedelta(days=181)
     return frame
 
 
@@ -76,15 +77,18 @@ CHARTS = [
         "solar, per year (OWID / Ember).",
         sources=("electricity_mix",),
         data=electricity_mix_data,
-        figure=lambda f, o: timeseries.stacked_shares(
-            f,
-            x="year",
-            y="value",
-            series="series",
-            y_title="% of generation",
-            order=["gas", "nuclear", "hydro", "solar"],
+        # Plotted at mid-year dates so the shared event layer lines up with it.
+        figure=with_events(
+            lambda f, o: timeseries.stacked_shares(
+                f,
+                x="mid_year",
+                y="value",
+                series="series",
+                y_title="% of generation",
+                order=["gas", "nuclear", "hydro", "solar"],
+            )
         ),
-        options=TIME_OPTIONS[:2],
+        options=TIME_OPTIONS,
         date_columns=("period_end",),
     ),
     Chart(
