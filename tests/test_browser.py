@@ -127,15 +127,18 @@ def test_permalink_round_trip(live_url, browser) -> None:
         from_input = page.locator("#energy-controls input[type=number]").first
         assert from_input.input_value() == "2015"
         assert page.locator("#energy-controls input[type=checkbox]").first.is_checked()
+        page.wait_for_load_state("networkidle")  # Dash has wired up its callbacks
         from_input.fill("2012")
         from_input.press("Enter")
-        wait_until(lambda: "from=2012" in page.url)
-        query = parse_qs(urlparse(page.url).query)
+        from_input.press("Tab")  # blur commits a debounced input too
+        wait_until(lambda: "from=2012" in page.evaluate("location.search"), timeout=30)
+        current = page.evaluate("location.href")
+        query = parse_qs(urlparse(current).query)
         assert query["from"] == ["2012"] and query["events"] == ["1"]
         # The download link follows the controls.
         link = page.locator("a[href^='/download/gas_border_price.csv']")
-        wait_until(lambda: "from=2012" in (link.get_attribute("href") or ""))
-        reloaded = Visit(browser, page.url, 1280)
+        wait_until(lambda: "from=2012" in (link.get_attribute("href") or ""), timeout=30)
+        reloaded = Visit(browser, current, 1280)
         try:
             reloaded.page.wait_for_selector(".js-plotly-plot")
             assert (
