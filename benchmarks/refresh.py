@@ -50,16 +50,37 @@ def _cli(env: dict[str, str], *args: str) -> tuple[float, float, str]:
     return wall, peak_kb / 1024, proc.stdout
 
 
+def incident_routes(upstream: FakeUpstream) -> dict[str, str]:
+    """Recorded-shape routes for the keyless incident sources; their BASE_URL overrides."""
+    from tests import test_gdelt, test_hdx_acled, test_ucdp
+
+    upstream.route(test_hdx_acled.API, test_hdx_acled.package_handler)
+    upstream.route(test_hdx_acled.DOWNLOAD, test_hdx_acled.sheet_handler())
+    upstream.route("/downloads/", test_ucdp.downloads_handler())
+    upstream.route(test_gdelt.PREFIX, test_gdelt.gdelt_handler)
+    return {
+        "HDX_ACLED_BASE_URL": upstream.url,
+        "UCDP_BASE_URL": upstream.url + "/downloads",
+        "GDELT_BASE_URL": upstream.url + "/api/v2",
+    }
+
+
 def main() -> None:
     upstream = FakeUpstream()
     for harness in HARNESSES.values():
         upstream.route(harness.prefix, harness.healthy)
     tmp = Path(tempfile.mkdtemp(prefix="pp-bench-"))
+    # Pacing off: the local server has no rate limit (production waits 1 s between Comtrade
+    # calls and 5 s between GDELT calls, which a no-op refresh pays too).
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'store.sqlite3'}",
         "COMTRADE_MIN_INTERVAL": "0",
+        "GDELT_MIN_INTERVAL": "0",
+        **incident_routes(upstream),
     }
+    env.pop("ACLED_USERNAME", None)
+    env.pop("UCDP_TOKEN", None)
     for harness in HARNESSES.values():
         env[f"{harness.source.id.upper()}_BASE_URL"] = upstream.url + harness.base_suffix
     start = time.perf_counter()
@@ -79,6 +100,8 @@ def main() -> None:
     print(f"| full refresh, {full[2].count('source=')} sources | {full[0]:.2f} | {full[1]:.0f} |")
     print(f"| no-op refresh (unchanged bytes) | {noop[0]:.2f} | {noop[1]:.0f} |")
     print(f"\nupstream requests served: {len(upstream.requests)}")
+    if "--verbose" in sys.argv:
+        print(noop[2])
     upstream.close()
 
 

@@ -36,6 +36,7 @@ SETTINGS: list[Setting] = [
     ),
     Setting("HTTP_BACKOFF_BASE", "1.0", "first backoff delay in seconds (doubles each retry)"),
     Setting("COMTRADE_MIN_INTERVAL", "1.0", "seconds between UN Comtrade calls (keyless limits)"),
+    Setting("GDELT_MIN_INTERVAL", "5.0", "seconds between GDELT calls (its stated limit)"),
     Setting("STORE_KEEP_VERSIONS", "50", "versions kept per source (0 = all); never the current"),
     Setting("REFRESH_LOCK_WAIT", "10", "seconds a refresh waits for another one to finish"),
     Setting(

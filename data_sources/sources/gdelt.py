@@ -14,6 +14,7 @@ from datetime import timedelta
 import pandas as pd
 import pandera.pandas as pa
 
+from data_sources import config
 from data_sources.errors import SourceError
 from data_sources.http import RawResponse
 from data_sources.parsing import json_of, refuse_html, text_of
@@ -28,6 +29,13 @@ QUERIES: dict[str, str] = {
 # The DOC API searches a rolling 3-month window (research §1.4); over a week it buckets by day.
 TIMESPAN = "3months"
 MIN_INTERVAL = 5.0  # seconds between calls: GDELT's 429 body asks for one every 5 s
+
+
+def min_interval() -> float:
+    """GDELT_MIN_INTERVAL (default 5 s); lower it only for a mirror or a local test server."""
+    return config.env_float("GDELT_MIN_INTERVAL")
+
+
 clock: Callable[[], float] = time.monotonic  # tests replace it with a fake clock
 COLUMNS = ["query_id", "query", "date", "articles", "all_articles", "source_url"]
 
@@ -37,21 +45,22 @@ def params_for(query: str) -> dict[str, str]:
 
 
 def fetch(ctx: FetchContext) -> list[RawResponse]:
-    """One call per query, at least MIN_INTERVAL apart, retries included (HttpClient min_delay).
+    """One call per query, GDELT_MIN_INTERVAL apart, retries included (HttpClient min_delay).
 
     A 429 comes with a plain-text body and no Retry-After; it is retried within the cap like
     any 429: https://github.com/koala73/worldmonitor/issues/5843
     """
     parts: list[RawResponse] = []
     last: float | None = None
+    interval = min_interval()
     for query in QUERIES.values():
         for attempt in range(ctx.http.max_retries + 1):
             if last is not None:
-                wait = MIN_INTERVAL - (clock() - last)
+                wait = interval - (clock() - last)
                 if wait > 0:
                     ctx.http.sleep(wait)
             raw = ctx.http.get(
-                f"{ctx.base_url}/doc/doc", params=params_for(query), min_delay=MIN_INTERVAL
+                f"{ctx.base_url}/doc/doc", params=params_for(query), min_delay=interval
             )
             last = clock()
             try:
