@@ -1,0 +1,90 @@
+"""The store's tables (SQLAlchemy Core): attempts, versions with their tidy tables and raw
+parts, which version is current, and the refresh lock."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "pp_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+attempts = sa.Table(
+    "pp_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_id", sa.String(64), nullable=False, index=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("outcome", sa.String(16), nullable=False),  # running ok unchanged failed skipped
+    sa.Column("error_class", sa.String(32)),
+    sa.Column("error", sa.Text),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("rows", sa.Integer),
+    sa.Column("schema_fingerprint", sa.Text),
+    sa.Column("version_id", sa.Integer),
+    sa.Column("requests", sa.Integer),
+    sa.Column("retries", sa.Integer),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
+)
+versions = sa.Table(
+    "pp_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_id", sa.String(64), nullable=False, index=True),
+    sa.Column("attempt_id", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("table_sha256", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("schema_fingerprint", sa.Text, nullable=False),
+    sa.Column("upstream_updated", sa.String(64)),
+)
+version_tables = sa.Table(
+    "pp_version_tables",
+    metadata,
+    sa.Column("version_id", sa.Integer, primary_key=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),  # gzip of pandas JSON (orient="table")
+)
+raw_parts = sa.Table(
+    "pp_raw_parts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("attempt_id", sa.Integer, nullable=False, index=True),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("content_type", sa.String(255), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("upstream_updated", sa.String(64)),
+    sa.Column("body", sa.LargeBinary),  # kept for promoted and quarantined (failed) payloads
+)
+current = sa.Table(
+    "pp_current",
+    metadata,
+    sa.Column("source_id", sa.String(64), primary_key=True),
+    sa.Column("version_id", sa.Integer, nullable=False),
+    sa.Column("promoted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+)
+locks = sa.Table(
+    "pp_locks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(128), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
