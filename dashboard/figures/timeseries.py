@@ -26,6 +26,14 @@ def _hover(row: pd.Series, unit: str) -> str:
     )
 
 
+def _date_figure(y_title: str) -> go.Figure:
+    return go.Figure(
+        layout=base_layout(
+            yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, xaxis={"type": "date"}
+        )
+    )
+
+
 def period_values(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") -> go.Figure:
     """Each value as a segment over its exact period (a dot when the period is one day).
 
@@ -34,11 +42,7 @@ def period_values(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") 
     """
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(
-        layout=base_layout(
-            yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, xaxis={"type": "date"}
-        )
-    )
+    fig = _date_figure(y_title)
     unit = str(frame["unit"].iloc[0])
     for index, (series, group) in enumerate(frame.groupby("series", sort=False)):
         xs: list = []
@@ -69,11 +73,7 @@ def step_series(frame: pd.DataFrame, *, y_title: str, empty: str = "No data") ->
     """A level that holds from each effective date until the next (prices): a step line."""
     if frame.empty:
         return empty_figure(empty)
-    fig = go.Figure(
-        layout=base_layout(
-            yaxis={"title": {"text": y_title}, "rangemode": "tozero"}, xaxis={"type": "date"}
-        )
-    )
+    fig = _date_figure(y_title)
     unit = str(frame["unit"].iloc[0])
     for index, (series, group) in enumerate(frame.groupby("series", sort=False)):
         group = group.sort_values(["start", "end"]).drop_duplicates("start", keep="last")
