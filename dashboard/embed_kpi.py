@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from flask import Response, request
@@ -22,11 +23,15 @@ def _not_found(kpi_id: str, mimetype: str) -> Response:
 
 
 def _kpi_sources(kpi_id: str) -> tuple[str, ...]:
-    value = kpis.BY_ID[kpi_id].compute()
-    return (value.dataset,) if value else ()
+    return (kpis.BY_ID[kpi_id].dataset,)
 
 
-@cached(_kpi_sources)
+def _kpi_day(kpi_id: str) -> tuple:
+    kpi = kpis.BY_ID.get(kpi_id)
+    return (date.today().isoformat(),) if kpi and kpi.daily else ()
+
+
+@cached(_kpi_sources, _kpi_day)
 def kpi_html(kpi_id: str) -> Response:
     from dashboard.embed import STATIC
 
@@ -62,7 +67,7 @@ def kpi_html(kpi_id: str) -> Response:
     return response
 
 
-@cached(_kpi_sources)
+@cached(_kpi_sources, _kpi_day)
 def kpi_svg(kpi_id: str) -> Response:
     """A 360×150 card as SVG: for newsletters and CMSs that strip iframes."""
     kpi, value = _kpi(kpi_id)

@@ -35,7 +35,9 @@ class Kpi:
     pressure_point: str
     title: str
     page: str
+    dataset: str  # the source the number comes from (caches key on its version)
     compute: Callable[[], KpiValue | None]
+    daily: bool = False  # the number changes with today's date (days since …)
 
 
 def _row_value(
@@ -147,6 +149,7 @@ KPIS = [
         "gas",
         "Gas imports from Russia",
         "energy",
+        "gas_imports",
         lambda: _latest_share("gas_imports", "gas_import_share", "russia"),
     ),
     Kpi(
@@ -154,6 +157,7 @@ KPIS = [
         "trade",
         "Russia's share of trade",
         "trade",
+        "trade_partners",
         lambda: _latest_share("trade_partners", "share_of_trade", "russia"),
     ),
     Kpi(
@@ -161,6 +165,7 @@ KPIS = [
         "remittances",
         "Remittances from Russia",
         "overview",
+        "remittances",
         lambda: _latest_share("remittances", "remittances_share", "russia"),
     ),
     Kpi(
@@ -168,6 +173,7 @@ KPIS = [
         "wheat",
         "Wheat imports from Russia",
         "overview",
+        "wheat_imports",
         lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat"),
     ),
     Kpi(
@@ -175,16 +181,26 @@ KPIS = [
         "nuclear",
         "Metsamor licensed to (Russian fuel)",
         "energy",
+        "energy_events",
         lambda: _event("energy_events", "npp-extension-2036-decision", "2036", 2036.0),
     ),
-    Kpi("upper_lars_status", "upper_lars", "Upper Lars crossing", "upper-lars", upper_lars_status),
+    Kpi(
+        "upper_lars_status",
+        "upper_lars",
+        "Upper Lars crossing",
+        "upper-lars",
+        "upper_lars_events",
+        upper_lars_status,
+    ),
     Kpi(
         "days_since_clash",
         "security",
         "Days since the last recorded clash",
         "security",
+        "border_clashes",
         days_since_clash,
+        daily=True,
     ),
-    Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", latest_patrols),
+    Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", "euma_figures", latest_patrols),
 ]
 BY_ID = {kpi.id: kpi for kpi in KPIS}

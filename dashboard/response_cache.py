@@ -15,8 +15,11 @@ from dashboard.freshness import statuses
 _KEEP_HEADERS = ("Cache-Control", "Content-Disposition", "ETag", "Access-Control-Allow-Origin")
 
 
-def cached(sources_of: Callable[..., Iterable[str]]) -> Callable:
-    """Decorate a view; `sources_of(**view_args)` names the sources its output depends on."""
+def cached(
+    sources_of: Callable[..., Iterable[str]], vary: Callable[..., tuple] | None = None
+) -> Callable:
+    """Decorate a view; `sources_of(**view_args)` names the sources its output depends on and
+    `vary(**view_args)` anything else it depends on (e.g. today's date)."""
 
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(view)
@@ -32,6 +35,7 @@ def cached(sources_of: Callable[..., Iterable[str]]) -> Callable:
                 tuple(sorted(request.args.items(multi=True))),
                 data.store().url,
                 tuple(rows.get(s, {}).get("version") for s in sources),
+                vary(**view_args) if vary else (),
             )
             hit = shared_cache.get_object(key)
             if hit is not None:

@@ -174,3 +174,27 @@ def test_images_say_why_when_no_browser_is_available(client, monkeypatch) -> Non
     response = client.get(f"/embed/{chart}.svg?from=2011")
     assert response.status_code == 503 and response.mimetype == "text/plain"
     assert "Chromium" in response.get_data(as_text=True)
+
+
+def test_kpi_declares_the_dataset_its_number_comes_from(dash_store) -> None:
+    for kpi in KPIS:
+        value = kpi.compute()
+        assert value is not None and value.dataset == kpi.dataset, kpi.id
+
+
+def test_days_since_card_is_not_served_from_yesterdays_cache(client, monkeypatch) -> None:
+    import datetime as real
+
+    from dashboard import embed_kpi, kpis
+
+    first = client.get("/embed/kpi/days_since_clash.svg").data
+
+    class Tomorrow(real.date):
+        @classmethod
+        def today(cls):  # type: ignore[no-untyped-def]
+            return real.date.today() + real.timedelta(days=1)
+
+    monkeypatch.setattr(embed_kpi, "date", Tomorrow)
+    monkeypatch.setattr(kpis, "date", Tomorrow)
+    second = client.get("/embed/kpi/days_since_clash.svg").data
+    assert first != second
