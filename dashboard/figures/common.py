@@ -53,6 +53,25 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+def add_note(
+    fig: go.Figure, text: str, *, x: float, y: float, xanchor: str, yanchor: str, **extra: object
+) -> go.Figure:
+    """A small grey note pinned to the plot area (`text` must already be escaped)."""
+    fig.add_annotation(
+        text=text,
+        x=x,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor=xanchor,
+        yanchor=yanchor,
+        showarrow=False,
+        font={"size": 11, "color": "#555"},
+        **extra,
+    )
+    return fig
+
+
 def add_event_overlay(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Curated events as markers along the top of a time chart, one trace per category."""
     if events is None or events.empty:

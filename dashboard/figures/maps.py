@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import add_note, empty_figure, safe_text
 from dashboard.theme import OKABE_ITO, SEQUENCE, base_layout
 
 LON_RANGE = (43.0, 47.5)  # Armenia and its borders; inside the topojson's clip box
@@ -198,18 +198,8 @@ def add_notes(fig: go.Figure, notes: Iterable[str], width: int = 56) -> go.Figur
     lines = [safe_text(part) for note in notes if note for part in textwrap.wrap(note, width)]
     if not lines:
         return fig
-    fig.add_annotation(
-        text="<br>".join(lines),
-        x=0,
-        y=1,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="bottom",
-        yshift=4,
-        align="left",
-        showarrow=False,
-        font={"size": 11, "color": "#444"},
+    add_note(
+        fig, "<br>".join(lines), x=0, y=1, xanchor="left", yanchor="bottom", yshift=4, align="left"
     )
     fig.update_layout(margin={"t": 10 + 14 * len(lines)})
     return fig

@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import add_note, empty_figure, safe_text
 from dashboard.figures.periods import hover_text, present, segment_trace, time_layout
 from dashboard.theme import OKABE_ITO, colour_for
 
@@ -116,16 +116,13 @@ def partner_shares(
         )
         fig.add_trace(trace)
     if live.empty:
-        fig.add_annotation(
-            text="No live IMF figures yet: curated reports only",
+        add_note(
+            fig,
+            "No live IMF figures yet: curated reports only",
             x=0,
             y=0,
-            xref="paper",
-            yref="paper",
             xanchor="left",
             yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
         )
     notes = frame[frame["origin"] == "note"]
     if not notes.empty:  # headroom so the caveat labels sit above the data

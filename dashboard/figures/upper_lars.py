@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import EVENT_COLOURS, empty_figure, safe_text
+from dashboard.figures.common import EVENT_COLOURS, add_note, empty_figure, safe_text
 from dashboard.figures.periods import number, present
 from dashboard.theme import OKABE_ITO, SEQUENCE, base_layout
 
@@ -122,15 +122,12 @@ def closure_log(events: pd.DataFrame, *, empty: str = "No events") -> go.Figure:
             )
         )
     if biggest > 0:
-        fig.add_annotation(
-            text=f"Marker area ∝ trucks or vehicles counted (largest {number(biggest)})",
+        add_note(
+            fig,
+            f"Marker area ∝ trucks or vehicles counted (largest {number(biggest)})",
             x=1,
             y=1.02,
-            xref="paper",
-            yref="paper",
             xanchor="right",
             yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
         )
     return fig
