@@ -8,7 +8,12 @@ from datetime import date
 
 import pandas as pd
 
-COMMON = ["source_url", "source_title", "accessed", "confidence", "note"]
+# `verified`: "true" when the page was read on `accessed`; "false" when the row was carried over
+# without re-reading the page, and then `accessed` stays empty (no row claims an access it did not
+# have; the dashboard shows such rows as "not re-checked"). `conflict`: `;`-separated references
+# `<dataset>#<id>` to the rows that state the same fact differently (the note names the conflict).
+COMMON = ["source_url", "source_title", "accessed", "confidence", "note", "verified", "conflict"]
+NOT_RECHECKED = "not re-checked"
 
 COLUMNS: dict[str, list[str]] = {
     "values": [
@@ -22,6 +27,7 @@ COLUMNS: dict[str, list[str]] = {
         "qualifier",
         "unit",
         "reported_by",
+        "measure",
         *COMMON,
     ],
     "events": [
@@ -41,14 +47,24 @@ COLUMNS: dict[str, list[str]] = {
         "reported_by",
         *COMMON,
     ],
-    "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision", *COMMON],
+    "places": [
+        "id",
+        "name",
+        "kind",
+        "country",
+        "lat",
+        "lon",
+        "coord_precision",
+        "licence",
+        *COMMON,
+    ],
     "claims": ["id", "claim", "verdict", "evidence", "explanation", *COMMON],
 }
 
 REQUIRED: dict[str, list[str]] = {
     "values": ["id", "indicator", "series", "period_start", "period_end", "value", "unit"],
     "events": ["id", "date", "date_precision", "category", "title"],
-    "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision"],
+    "places": ["id", "name", "kind", "country", "lat", "lon", "coord_precision", "licence"],
     "claims": ["id", "claim", "verdict", "evidence", "explanation"],
 }
 
@@ -60,6 +76,18 @@ ENUMS: dict[str, set[str]] = {
     "date_precision": {"day", "month", "year"},
     "coord_precision": {"", "exact", "town_centre", "approx"},
     "verdict": {"confirmed", "differs", "unverified"},
+    "verified": {"true", "false"},
+}
+# Columns a dataset needs beyond its kind's: remittances mix definitions, so each row names its own.
+DATASET_REQUIRED: dict[str, list[str]] = {"remittances": ["measure"]}
+# `measure` of a remittances row: the definition the figure follows.
+MEASURES: dict[str, str] = {
+    "bop_personal_remittances": "balance of payments: personal transfers plus compensation of "
+    "employees (IMF BPM6; the World Bank's 'personal remittances, received')",
+    "bank_transfers": "CBA: money transfers of individuals received through the banking system "
+    "(banks and money-transfer systems), commercial and non-commercial",
+    "noncommercial_transfers": "CBA: non-commercial transfers of individuals through banks, a "
+    "narrower part of bank_transfers",
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -93,9 +121,13 @@ def _is_number(text: str) -> bool:
 def row_errors(kind: str, row: dict[str, str]) -> list[str]:
     """Every rule one row breaks, as short messages (empty list: the row is valid)."""
     errors: list[str] = []
-    for col in REQUIRED[kind] + ["source_url", "source_title", "accessed", "confidence"]:
+    for col in REQUIRED[kind] + ["source_url", "source_title", "confidence", "verified"]:
         if not row.get(col, "").strip():
             errors.append(f"{col} is empty")
+    if row.get("verified", "true") == "true" and not row.get("accessed", "").strip():
+        errors.append("accessed is empty (a row that was read says when)")
+    if row.get("verified") == "false" and row.get("accessed", "").strip():
+        errors.append("accessed is set on a row with verified=false (no access to claim)")
     for col, text in row.items():
         if not text:
             continue
@@ -136,9 +168,42 @@ def _kind_errors(kind: str, row: dict[str, str]) -> list[str]:
         errors += [
             f"evidence {r!r} is not <dataset>#<id>" for r in refs if not EVIDENCE_REF.match(r)
         ]
+    conflicts = [r.strip() for r in row.get("conflict", "").split(";") if r.strip()]
+    errors += [
+        f"conflict {r!r} is not <dataset>#<id>" for r in conflicts if not EVIDENCE_REF.match(r)
+    ]
     if row.get("accessed") and _is_date(row["accessed"]) and row["accessed"] > "2026-12-31":
         errors.append("accessed is in the future")
     return errors
+
+
+def dataset_errors(dataset_id: str, frame: pd.DataFrame) -> list[str]:
+    """Rules of one dataset beyond its kind (e.g. every remittances row names its measure)."""
+    errors: list[str] = []
+    for col in DATASET_REQUIRED.get(dataset_id, []):
+        for number, row in enumerate(frame.to_dict("records"), start=2):
+            if not str(row.get(col, "")).strip():
+                errors.append(f"line {number} ({row.get('id')}): {col} is empty")
+    if dataset_id == "remittances" and "measure" in frame.columns:
+        unknown = sorted(set(frame["measure"]) - set(MEASURES) - {""})
+        if unknown:
+            errors.append(f"measure not in {sorted(MEASURES)}: {unknown}")
+    return errors
+
+
+def provenance_label(row: dict[str, str]) -> str:
+    """How a row's provenance reads in tooltips and downloads: the access date, or "not re-checked"
+    when the page was not re-read (verified=false)."""
+    if str(row.get("verified", "true")).strip().lower() == "false":
+        return NOT_RECHECKED
+    accessed = str(row.get("accessed", "")).strip()
+    return f"accessed {accessed}" if accessed else NOT_RECHECKED
+
+
+def conflict_refs(frame: pd.DataFrame) -> Iterable[str]:
+    """All `<dataset>#<id>` references in a table's `conflict` column."""
+    for cell in frame.get("conflict", pd.Series(dtype=str)):
+        yield from (r.strip() for r in str(cell).split(";") if r.strip())
 
 
 def table_errors(kind: str, frame: pd.DataFrame) -> list[str]:

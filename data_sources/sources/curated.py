@@ -12,7 +12,7 @@ from importlib import resources
 import pandas as pd
 import pandera.pandas as pa
 
-from data_sources.curated_schema import COLUMNS, read_curated_csv, table_errors
+from data_sources.curated_schema import COLUMNS, dataset_errors, read_curated_csv, table_errors
 from data_sources.errors import SourceError
 from data_sources.http import RawResponse
 from data_sources.source import FetchContext, Source
@@ -138,7 +138,7 @@ def _tidy_for(dataset_id: str, kind: str):  # type: ignore[no-untyped-def]
         import io
 
         frame = read_curated_csv(io.BytesIO(parts[0].body))
-        errors = table_errors(kind, frame)
+        errors = table_errors(kind, frame) or dataset_errors(dataset_id, frame)
         if errors:
             more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
             raise SourceError("schema_drift", f"{dataset_id}.csv: " + "; ".join(errors[:3]) + more)

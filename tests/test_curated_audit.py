@@ -1,0 +1,141 @@
+"""Corrections from the outside audit of the curated datasets (issue 12): each test here failed on
+the rows as they were before the fix."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data_sources.curated_schema import (
+    MEASURES,
+    NOT_RECHECKED,
+    dataset_errors,
+    provenance_label,
+    read_curated_csv,
+    row_errors,
+)
+from data_sources.sources import curated
+
+CURATED = Path(curated.__file__).resolve().parent.parent / "curated"
+IDS = list(curated.CATALOGUE)
+
+# Hosts that republish other outlets' stories (or machine-rewrite them): cite the original instead.
+AGGREGATORS = {"vegasvibe.top", "news-pravda.com", "pravda-news.com"}
+LICENCES = {"CC BY 4.0", "ODbL 1.0", "CC BY-SA 4.0"}
+
+
+def _table(dataset_id: str) -> pd.DataFrame:
+    return read_curated_csv(CURATED / f"{dataset_id}.csv")
+
+
+def _rows(dataset_id: str) -> dict[str, dict[str, str]]:
+    return {r["id"]: r for r in _table(dataset_id).to_dict("records")}
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+# --- provenance: verified, accessed -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_no_row_claims_an_access_it_did_not_have(dataset_id: str) -> None:
+    for row in _table(dataset_id).to_dict("records"):
+        text = f"{row['source_title']} {row['note']}".lower()
+        assert "research note" not in text, row["id"]
+        if "not re-read" in text:
+            assert row["verified"] == "false" and row["accessed"] == "", row["id"]
+        assert row["verified"] in {"true", "false"}
+        assert (row["verified"] == "true") == bool(row["accessed"]), row["id"]
+
+
+def test_unverified_rows_read_not_rechecked() -> None:
+    unverified = [
+        r
+        for dataset_id in IDS
+        for r in _table(dataset_id).to_dict("records")
+        if r["verified"] == "false"
+    ]
+    assert unverified, "the rows carried over without re-reading are marked"
+    assert all(provenance_label(r) == NOT_RECHECKED for r in unverified)
+    assert provenance_label({"verified": "true", "accessed": "2026-12-02"}) == "accessed 2026-12-02"
+
+
+def test_the_schema_refuses_an_access_date_on_an_unverified_row() -> None:
+    row = {
+        "id": "a",
+        "date": "2024-01-01",
+        "date_precision": "day",
+        "category": "closure",
+        "title": "t",
+        "source_url": "https://example.org/a",
+        "source_title": "Example: page",
+        "confidence": "medium",
+    }
+    assert any(
+        "verified=false" in e
+        for e in row_errors("events", {**row, "verified": "false", "accessed": "2026-11-27"})
+    )
+    assert row_errors("events", {**row, "verified": "false", "accessed": ""}) == []
+    assert any("accessed is empty" in e for e in row_errors("events", {**row, "verified": "true"}))
+
+
+# --- places: one licensed gazetteer --------------------------------------------------------------
+
+
+def test_every_place_has_a_stated_licence_and_no_unlicensed_gazetteer() -> None:
+    for row in _table("places").to_dict("records"):
+        assert row["licence"] in LICENCES, row["id"]
+        assert "VannaDii" not in row["source_url"], row["id"]
+        if row["licence"] == "CC BY 4.0":
+            assert row["source_url"].startswith("https://www.geonames.org/"), row["id"]
+
+
+def test_euma_fob_martuni_is_at_the_town() -> None:
+    row = _rows("places")["euma-fob-martuni"]
+    assert _km(float(row["lat"]), float(row["lon"]), 40.140, 45.306) < 1.0
+
+
+# --- remittances: one definition per row ---------------------------------------------------------
+
+
+def test_every_remittances_row_names_its_measure() -> None:
+    frame = _table("remittances")
+    assert frame["measure"].isin(list(MEASURES)).all()
+    assert dataset_errors("remittances", frame) == []
+    assert "bop_personal_remittances" in set(frame["measure"]), "the BoP measure is named"
+
+
+def test_a_remittances_row_without_measure_is_refused() -> None:
+    frame = _table("remittances").copy()
+    frame.loc[frame.index[0], "measure"] = ""
+    assert any("measure is empty" in e for e in dataset_errors("remittances", frame))
+
+
+def test_no_remittances_series_mixes_measures() -> None:
+    """A chart series is indicator + series + measure: one definition per (series, period)."""
+    frame = _table("remittances")
+    keys = frame.groupby(["indicator", "series", "period_start", "period_end", "measure"])
+    for _, group in keys:
+        if len(group) > 1:  # same measure, same period twice: only as named conflicts
+            assert (group["conflict"] != "").all(), list(group["id"])
+
+
+# --- README's curated table ----------------------------------------------------------------------
+
+
+def test_readme_curated_table_is_generated_from_the_files() -> None:
+    from data_sources import curated_table
+
+    text = curated_table.README.read_text(encoding="utf-8")
+    assert curated_table.replace_table(text) == text, (
+        "README's curated table is stale: run python -m data_sources.curated_table"
+    )
+    assert curated_table.main(["--check"]) == 0
