@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -191,7 +192,7 @@ def dataset_errors(dataset_id: str, frame: pd.DataFrame) -> list[str]:
     return errors
 
 
-def provenance_label(row: dict[str, str]) -> str:
+def provenance_label(row: Mapping[Any, Any]) -> str:
     """How a row's provenance reads in tooltips and downloads: the access date, or "not re-checked"
     when the page was not re-read (verified=false)."""
     if str(row.get("verified", "true")).strip().lower() == "false":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from data_sources.curated_schema import (
     MEASURES,
     NOT_RECHECKED,
+    conflict_refs,
     dataset_errors,
     provenance_label,
     read_curated_csv,
@@ -31,7 +34,7 @@ def _table(dataset_id: str) -> pd.DataFrame:
     return read_curated_csv(CURATED / f"{dataset_id}.csv")
 
 
-def _rows(dataset_id: str) -> dict[str, dict[str, str]]:
+def _rows(dataset_id: str) -> dict[str, Any]:
     return {r["id"]: r for r in _table(dataset_id).to_dict("records")}
 
 
@@ -139,3 +142,102 @@ def test_readme_curated_table_is_generated_from_the_files() -> None:
         "README's curated table is stale: run python -m data_sources.curated_table"
     )
     assert curated_table.main(["--check"]) == 0
+
+
+# --- audit corrections ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_no_row_cites_an_aggregator(dataset_id: str) -> None:
+    for row in _table(dataset_id).to_dict("records"):
+        host = (urlsplit(row["source_url"]).hostname or "").lower()
+        assert not any(host == a or host.endswith("." + a) for a in AGGREGATORS), row["id"]
+
+
+def test_metsamor_loan_rests_on_the_2014_and_2015_agreements() -> None:
+    events = _rows("energy_events")
+    assert "npp-russian-loan-2016" not in events
+    assert events["npp-intergov-agreement-2014"]["date"] == "2014-12-20"
+    loan = events["npp-russian-loan-2015"]
+    assert loan["date"] == "2015-02-05" and loan["value"] == "300"
+    arka = events["npp-russian-loan-2015-arka"]
+    assert arka["date"] == "2015-02-06"
+    assert loan["conflict"] == "energy_events#npp-russian-loan-2015-arka"
+    assert arka["conflict"] == "energy_events#npp-russian-loan-2015"
+
+
+def test_the_150_dollar_price_step_has_one_date() -> None:
+    price = _rows("gas_prices")["border-price-2016-04"]
+    event = _rows("energy_events")["price-2016-04"]
+    assert price["value"] == event["value"] == "150"
+    assert price["period_start"] == event["date"] == "2016-04-07"
+
+
+def test_preliminary_electricity_rows_are_not_rated_high() -> None:
+    frame = _table("electricity_mix")
+    latest = frame[frame["period_start"] >= "2025-01-01"]
+    assert not latest.empty
+    assert (latest["confidence"] != "high").all()
+    assert latest["note"].str.contains("Preliminary").all()
+
+
+@pytest.mark.parametrize(
+    ("dataset_id", "a", "b"),
+    [
+        ("upper_lars_throughput", "lanes-trucks-2023", "lanes-trucks-planned-2023"),
+        ("upper_lars_throughput", "fcs-2023-trucks-per-day", "record-trucks-per-day-pre-2023"),
+        ("trade_partners", "ru-2024-jan-oct-russian", "ru-2024-jan-oct-armstat"),
+        ("remittances", "russia-2023", "russia-2023-bm"),
+        ("energy_events", "npp-russian-loan-2015", "npp-russian-loan-2015-arka"),
+    ],
+)
+def test_audited_conflicts_are_one_row_per_source_naming_each_other(
+    dataset_id: str, a: str, b: str
+) -> None:
+    rows = _rows(dataset_id)
+    assert f"{dataset_id}#{b}" in rows[a]["conflict"].split(";")
+    assert f"{dataset_id}#{a}" in rows[b]["conflict"].split(";")
+    assert (
+        rows[a]["source_url"] != rows[b]["source_url"]
+        or rows[a]["reported_by"] != rows[b]["reported_by"]
+    )
+
+
+def test_upper_lars_lane_and_truck_figures() -> None:
+    rows = _rows("upper_lars_throughput")
+    assert {rows["lanes-trucks-2023"]["value"], rows["lanes-trucks-planned-2023"]["value"]} == {
+        "12",
+        "15",
+    }
+    assert "before the reconstruction" in rows["record-trucks-per-day-pre-2023"]["note"].lower()
+    armstat = _rows("trade_partners")["ru-2024-jan-oct-armstat"]
+    assert (armstat["value"], armstat["reported_by"]) == ("10.9", "Armstat")
+
+
+def test_every_conflict_reference_resolves() -> None:
+    for dataset_id in IDS:
+        for ref in conflict_refs(_table(dataset_id)):
+            target, row_id = ref.split("#")
+            assert row_id in set(_table(target)["id"]), (dataset_id, ref)
+
+
+def test_same_fact_with_different_dates_only_as_named_conflict() -> None:
+    """Events with the same title-level fact (category + value + unit) on different dates must name
+    each other in `conflict`; checked on the audited pairs' datasets."""
+    for dataset_id in ("energy_events", "upper_lars_events"):
+        frame = _table(dataset_id)
+        frame = frame[(frame["category"] == "agreement") & (frame["value"] != "")]
+        for _, group in frame.groupby(["value", "unit", "reported_by"]):
+            if group["date"].nunique() > 1:
+                ids = {f"{dataset_id}#{i}" for i in group["id"]}
+                for row in group.to_dict("records"):
+                    assert ids - {f"{dataset_id}#{row['id']}"} <= set(row["conflict"].split(";"))
+
+
+def test_massis_post_euma_rows_are_marked_not_rechecked_and_a_located_source_added() -> None:
+    for dataset_id in ("euma_figures", "euma_timeline"):
+        for row in _table(dataset_id).to_dict("records"):
+            if "massispost.com/2025/06" in row["source_url"]:
+                assert row["verified"] == "false" and row["accessed"] == "", row["id"]
+    located = _rows("euma_figures")["euma-staff-2025-01-30"]
+    assert located["verified"] == "true" and located["qualifier"] == "more_than"
