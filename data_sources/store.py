@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,13 +76,41 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
-    """A tidy table as gzip'd pandas table-JSON (keeps dtypes); `mtime=0` makes it reproducible."""
-    text = frame.to_json(orient="table", index=False, date_format="iso")
+    """A tidy table as gzip'd pandas table-JSON (keeps dtypes); `mtime=0` makes it reproducible.
+
+    pandas writes floats with at most 15 significant digits, so float columns are rewritten
+    with Python's shortest exact repr: every finite float comes back bit for bit.
+    """
+    text = frame.to_json(orient="table", index=False, date_format="iso", date_unit="us")
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c].dtype)]
+    if floats:
+        doc = json.loads(text)
+        for name in floats:
+            exact = [_exact_float(v) for v in frame[name].tolist()]
+            for row, value in zip(doc["data"], exact, strict=True):
+                row[str(name)] = value
+        text = json.dumps(doc, separators=(",", ":"), allow_nan=False)
     return gzip.compress(text.encode("utf-8"), mtime=0)
 
 
+def _exact_float(value: float | None) -> float | None:
+    """A float as JSON can hold it exactly; missing and non-finite values are null, as pandas.
+
+    pandas' reader rejects subnormals (|x| < 2.2e-308): refuse to store what could not be read.
+    """
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    if number != 0.0 and abs(number) < sys.float_info.min:
+        raise ValueError(f"the store cannot hold the subnormal float {number!r}")
+    return number
+
+
 def frame_from_bytes(body: bytes) -> pd.DataFrame:
-    frame = pd.read_json(io.StringIO(gzip.decompress(body).decode("utf-8")), orient="table")
+    text = gzip.decompress(body).decode("utf-8")
+    frame = pd.read_json(io.StringIO(text), orient="table", precise_float=True)
     return frame.reset_index(drop=True)
 
 

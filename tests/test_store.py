@@ -50,6 +50,66 @@ def test_promote_and_load_round_trip(store: Store) -> None:
     assert store.last_attempt("demo")["outcome"] == "ok"
 
 
+AWKWARD_FLOATS = [
+    6.709241,  # came back as 6.7092410000000005
+    0.1 + 0.2,
+    1 / 3,
+    2**0.5,
+    123456789.12345678,
+    1e-300,
+    2.2250738585072014e-308,  # the smallest normal float
+    1.7976931348623157e308,  # the largest
+    -0.0,
+    1e22,
+]
+
+
+def test_floats_round_trip_exactly(store: Store) -> None:
+    rows = len(AWKWARD_FLOATS)
+    frame = pd.DataFrame(
+        {
+            "period": list(range(rows)),
+            "value": AWKWARD_FLOATS,
+            "share": pd.array([*AWKWARD_FLOATS[:-1], None], dtype="Float64"),
+            "at": pd.date_range("2026-01-01 12:00:00.123456", periods=rows, freq="D"),
+        }
+    )
+    attempt = store.start_attempt("demo")
+    version = store.promote(
+        "demo",
+        attempt,
+        [_raw(b"floats")],
+        frame,
+        sha256="f" * 64,
+        table_sha256="t",
+        fingerprint="x",
+        upstream_updated=None,
+    )
+    loaded = store.load("demo", version)
+    assert loaded is not None
+    back = loaded[1]
+    assert [repr(v) for v in back["value"].tolist()] == [repr(v) for v in AWKWARD_FLOATS]
+    assert [repr(v) for v in back["share"][:-1].tolist()] == [repr(v) for v in AWKWARD_FLOATS[:-1]]
+    assert pd.isna(back["share"].iloc[-1])
+    assert back["at"].tolist() == frame["at"].tolist()
+
+
+def test_a_float_the_store_could_not_read_back_is_refused(store: Store) -> None:
+    attempt = store.start_attempt("demo")
+    with pytest.raises(ValueError, match="subnormal"):
+        store.promote(
+            "demo",
+            attempt,
+            [_raw(b"tiny")],
+            pd.DataFrame({"value": [5e-324]}),
+            sha256="s",
+            table_sha256="t",
+            fingerprint="x",
+            upstream_updated=None,
+        )
+    assert store.current_version("demo") is None
+
+
 def test_raw_bytes_and_provenance_are_kept(store: Store) -> None:
     _promote(store, 1)
     attempt = store.last_attempt("demo")["id"]
@@ -99,24 +159,39 @@ def test_failed_promotion_leaves_nothing_behind(store: Store) -> None:
 
 
 def test_readers_never_see_a_mix(store: Store) -> None:
-    _promote(store, 0, rows=50)
-    seen: list[str] = []
+    """A reader thread loading while promotions flip `current` sees one whole version at a
+    time: metadata and table of the same version, never an older one after a newer one.
+    Failures in the thread are collected and asserted here (an assert in a thread is lost)."""
+    label_of = {_promote(store, 0, rows=40): "v0"}
+    seen: list[tuple[int, int, frozenset[str], frozenset[float], int]] = []
+    errors: list[BaseException] = []
     stop = threading.Event()
 
     def reader() -> None:
-        while not stop.is_set():
-            info, frame = store.load("demo")
-            labels = set(frame["label"])
-            assert len(labels) == 1 and len(frame) == info.rows == 50
-            seen.append(labels.pop())
+        try:
+            while not stop.is_set():
+                loaded = store.load("demo")
+                assert loaded is not None
+                info, frame = loaded
+                labels, values = frozenset(frame["label"]), frozenset(frame["value"])
+                seen.append((info.id, info.rows, labels, values, len(frame)))
+        except BaseException as exc:  # re-raised in the test thread below
+            errors.append(exc)
 
     thread = threading.Thread(target=reader)
     thread.start()
     for n in range(1, 15):
-        _promote(store, n, rows=50)
+        label_of[_promote(store, n, rows=40 + n)] = f"v{n}"
     stop.set()
     thread.join()
-    assert len(set(seen)) >= 2  # the reader really ran across promotions
+    assert errors == []
+    ids = [version_id for version_id, *_ in seen]
+    assert ids == sorted(ids), "a reader went back to an older version"
+    for version_id, rows, labels, values, length in seen:
+        n = int(label_of[version_id][1:])
+        assert labels == {f"v{n}"} and values == {float(n)}, (version_id, labels, values)
+        assert rows == length == 40 + n, (version_id, rows, length)
+    assert len(set(ids)) >= 2  # the reader really ran across promotions
 
 
 def test_lock_is_exclusive(store: Store) -> None:
