@@ -241,3 +241,14 @@ def test_massis_post_euma_rows_are_marked_not_rechecked_and_a_located_source_add
                 assert row["verified"] == "false" and row["accessed"] == "", row["id"]
     located = _rows("euma_figures")["euma-staff-2025-01-30"]
     assert located["verified"] == "true" and located["qualifier"] == "more_than"
+
+
+def test_claims_were_rerun_against_the_corrected_places() -> None:
+    places = _rows("places")
+    armash, yeraskh = places["armash"], places["yeraskh"]
+    km = _km(
+        float(armash["lat"]), float(armash["lon"]), float(yeraskh["lat"]), float(yeraskh["lon"])
+    )
+    claim = _rows("claims")["claim-05"]
+    assert f"about {km:.1f} km away" in claim["explanation"]
+    assert claim["verdict"] == "unverified"
