@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -163,7 +161,6 @@ def _promote_if_new(
         table_sha256=table_hash,
         fingerprint=schema_fingerprint(frame),
         upstream_updated=updated,
-        before_commit=_pause_hook(),
     )
     store.prune(source.id, config.env_int("STORE_KEEP_VERSIONS"))
     report.outcome, report.version, report.rows, report.sha256 = "ok", version_id, len(frame), sha
@@ -173,19 +170,6 @@ def _unchanged(store: Store, source: Source, existing, report: SourceReport) -> 
     store.mark_checked(source.id)
     report.outcome, report.version = "unchanged", existing.id
     report.rows, report.sha256 = existing.rows, existing.sha256
-
-
-def _pause_hook() -> Callable[[], None] | None:
-    """Fault-injection for the kill-mid-promotion test: pause inside the open transaction."""
-    marker = os.environ.get("PRESSURE_POINTS_PAUSE_IN_PROMOTION")
-    if not marker:
-        return None
-
-    def pause() -> None:
-        Path(marker).write_text("in promotion\n")
-        time.sleep(60)
-
-    return pause
 
 
 def refresh(

@@ -111,9 +111,11 @@ def test_json_report(env) -> None:
 
 
 def _paused_refresh(env: dict[str, str], marker: Path) -> subprocess.Popen:
+    """`refresh worldbank` through the real CLI, paused inside the promotion transaction
+    (tests/paused_refresh.py injects the pause; it writes `marker` once there)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "data_sources", "refresh", "worldbank"],
-        env={**env, "PRESSURE_POINTS_PAUSE_IN_PROMOTION": str(marker)},
+        [sys.executable, "-m", "tests.paused_refresh", str(marker), "refresh", "worldbank"],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=Path(__file__).parent.parent,
