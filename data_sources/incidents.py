@@ -3,7 +3,7 @@
 Pure: tidy frames in, one frame out. Sources count different things (see COVERAGE), so rows are
 never summed across sources; a chart shows them side by side. GDELT is news volume, not
 incidents, and is left out on purpose. ACLED API events are aggregated to months here, so this
-table is safe to publish (ACLED terms, research/data_security.md §1.1).
+table is safe to publish (ACLED terms: https://acleddata.com/terms-of-use/).
 """
 
 from __future__ import annotations

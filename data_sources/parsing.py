@@ -12,7 +12,7 @@ from data_sources.http import RawResponse
 def text_of(raw: RawResponse) -> str:
     """The body as text; the World Bank API sometimes starts with a UTF-8 BOM, so strip it.
 
-    Quirk reported in research/data_economic.md §1.5 (third-party test note on api.worldbank.org).
+    A quirk reported by third parties for api.worldbank.org; stripping a BOM is harmless anyway.
     """
     try:
         return raw.body.decode("utf-8-sig")

@@ -121,7 +121,7 @@ def _find_pg_bin() -> Path | None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (research/toolchain.md §6, option B)."""
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (initdb + pg_ctl, the Debian binaries)."""
     if os.environ.get("TEST_DATABASE_URL"):
         yield os.environ["TEST_DATABASE_URL"]
         return
@@ -280,7 +280,7 @@ def dash_store(seeded_db: str) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A private redis-server on a free loopback port (research/toolchain.md §6)."""
+    """A private redis-server on a free loopback port."""
     server = shutil.which("redis-server")
     if server is None:
         message = "redis-server not installed (apt-get install redis-server)"

@@ -3,7 +3,7 @@
 Publisher: Armed Conflict Location & Event Data (ACLED). Only with ACLED_USERNAME and
 ACLED_PASSWORD. Raw events stay inside the app (`public=False`): ACLED's terms forbid giving
 others access to them, so public outputs get monthly aggregates (data_sources/incidents.py).
-Auth and endpoints: research/data_security.md §1.1; https://apidocs.acleddata.com/get_started.html
+Auth and endpoints: https://apidocs.acleddata.com/get_started.html
 """
 
 from __future__ import annotations

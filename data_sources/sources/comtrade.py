@@ -118,8 +118,9 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
     records = []
     for raw in parts:
         for row in parse_body(raw):
-            # Several customs/transport breakdowns can come back; only the totals avoid double
-            # counting (research/data_economic.md §2.2).
+            # Several customs/transport breakdowns can come back; only the totals (customsCode
+            # C00, motCode 0: https://github.com/uncomtrade/comtradeapicall#readme) avoid double
+            # counting.
             if (
                 row.get("customsCode", "C00") != "C00"
                 or int(row.get("motCode") or 0) != 0

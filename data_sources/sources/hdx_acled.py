@@ -3,7 +3,7 @@
 Publisher: ACLED (Armed Conflict Location & Event Data), republished weekly as aggregated XLSX on
 the Humanitarian Data Exchange (OCHA), keyless via the CKAN API `package_show`:
 https://docs.ckan.org/en/latest/api/index.html#ckan.logic.action.get.package_show
-Governed by ACLED's Terms of Use and Attribution Policy (research/data_security.md §1.1–1.2).
+Governed by ACLED's Terms of Use and Attribution Policy: https://acleddata.com/terms-of-use/
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ PARTNERS = {
     "G001": "World",
 }
 # The EU is summed from its 27 members: no EU counterpart code in the IMTS codelist was verified
-# (research/data_economic.md §3), and a sum of members is transparent.
+# (https://data.imf.org/en/datasets/IMF.STA:IMTS), and a sum of members is transparent.
 EU27 = [
     "AUT",
     "BEL",
@@ -70,8 +70,8 @@ def data_url(base_url: str) -> str:
 
 
 def fetch(ctx: FetchContext) -> list[RawResponse]:
-    # startPeriod is reportedly ignored by this API, so years are filtered in `tidy`
-    # (research/data_economic.md §3, engineering note on api.imf.org).
+    # startPeriod is reportedly ignored by this API (an unverified third-party note), so years
+    # are filtered in `tidy`, which is correct whether or not the server honours it.
     return [ctx.http.get(data_url(ctx.base_url), headers={"Accept": ACCEPT})]
 
 

@@ -2,7 +2,7 @@
 
 Publisher: Uppsala Conflict Data Program, CC BY 4.0. Keyless: the yearly GED and the monthly
 candidate CSVs from https://ucdp.uu.se/downloads/ ; with UCDP_TOKEN the GED API instead
-(token required since Feb 2026): https://ucdp.uu.se/apidocs/ (research/data_security.md §1.3).
+(token required since Feb 2026): https://ucdp.uu.se/apidocs/
 """
 
 from __future__ import annotations

@@ -38,7 +38,9 @@ def _url(ctx: FetchContext) -> str:
 
 
 def _params(page: int) -> dict[str, str]:
-    # A multi-indicator call needs source=2 (WDI), else error 120 (research/data_economic.md §1.1).
+    # A multi-indicator call needs the source id, here 2 (WDI), else error 120:
+    # https://datahelpdesk.worldbank.org/knowledgebase/articles/898581-api-basic-call-structure
+    # (Multiple Indicators) and https://datahelpdesk.worldbank.org/knowledgebase/articles/898620
     year = datetime.now(UTC).year
     return {
         "source": "2",
