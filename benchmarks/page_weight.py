@@ -70,15 +70,15 @@ def measure(browser, url: str) -> tuple[int, float]:  # type: ignore[no-untyped-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from dashboard import data
     from dashboard.app import server
+    from dashboard.data import door
     from data_sources.refresh import refresh
     from data_sources.sources import curated
     from data_sources.store import Store
 
     store = Store(f"sqlite:///{tempfile.mkdtemp(prefix='pp-weight-')}/seed.sqlite3")
     refresh(store, curated.SOURCES)
-    data.set_store(store)
+    door.set_store(store)
     app_url, base_url = serve(server), serve(baseline_app())
     gzip_url = serve(baseline_app(compress=True))
     import dash

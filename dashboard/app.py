@@ -8,9 +8,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import callbacks, routes, security  # noqa: F401  (callbacks register on import)
-from dashboard.components import failure_banner
-from dashboard.oembed import discovery_link
+from dashboard import web
+from dashboard.pages import _callbacks  # noqa: F401  (callbacks register on import)
+from dashboard.pages._components import failure_banner
+from dashboard.web import headers
+from dashboard.web.oembed import discovery_link
 
 
 class PressurePointsDash(dash.Dash):
@@ -36,8 +38,8 @@ app = PressurePointsDash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
-routes.register(server)
-security.install(app)
+web.register(server)
+headers.install(app)
 
 
 def _nav() -> dbc.Navbar:

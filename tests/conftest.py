@@ -268,14 +268,14 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def dash_store(seeded_db: str) -> Iterator[Store]:
     """Point the dashboard at the seeded store for one test."""
-    from dashboard import data, freshness
+    from dashboard.data import door
 
     store = Store(seeded_db)
-    data.set_store(store)
-    freshness.reset()
+    door.set_store(store)
+    door.reset()
     yield store
-    data.set_store(None)
-    freshness.reset()
+    door.set_store(None)
+    door.reset()
 
 
 @pytest.fixture(scope="session")

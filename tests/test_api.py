@@ -19,9 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import api_rows, data, freshness
 from dashboard.app import app
-from dashboard.charts import CHARTS
+from dashboard.charts.registry import CHARTS
+from dashboard.data import door
+from dashboard.web import api_rows
 from data_sources import registry
 from data_sources.curated_schema import read_curated_csv
 from data_sources.refresh import refresh_source
@@ -70,11 +71,11 @@ def own_store(seeded_db: str, tmp_path: Path) -> Iterator[Store]:
     ):
         src.backup(dst)
     store = Store(f"sqlite:///{target}")
-    data.set_store(store)
-    freshness.reset()
+    door.set_store(store)
+    door.reset()
     yield store
-    data.set_store(None)
-    freshness.reset()
+    door.set_store(None)
+    door.reset()
     store.engine.dispose()
 
 
@@ -90,7 +91,7 @@ def promote(store: Store, source_id: str, frame: pd.DataFrame, tag: str) -> int:
         fingerprint="test",
         upstream_updated=None,
     )
-    freshness.reset()
+    door.reset()
     return version
 
 
@@ -120,7 +121,7 @@ def test_charts_list_every_chart_with_options_and_links(client) -> None:  # type
     for item in charts:
         chart = CHARTS[item["id"]]
         assert item["title"] == chart.title and item["description"] == chart.description
-        assert item["sources"] == list(chart.sources) and item["page"] == chart.page
+        assert item["sources"] == list(chart.declared_sources) and item["page"] == chart.page
         assert [(o["name"], o["default"]) for o in item["options"]] == [
             (o.name, o.default) for o in chart.options
         ]

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 import dashboard.app  # noqa: F401  (registers the pages)
-from dashboard.charts import for_page
+from dashboard.charts.registry import for_page
 from tests.conftest import IN_CI, wait_for
 
 pytestmark = pytest.mark.browser
@@ -35,18 +35,18 @@ FLAGS = [
 @pytest.fixture(scope="session")
 def live_url(seeded_db: str) -> Iterator[str]:
     """The real app on a free loopback port, reading the seeded store."""
-    from dashboard import data, freshness
     from dashboard.app import server
+    from dashboard.data import door
     from data_sources.store import Store
 
-    data.set_store(Store(seeded_db))
-    freshness.reset()
+    door.set_store(Store(seeded_db))
+    door.reset()
     httpd = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
-    data.set_store(None)
+    door.set_store(None)
 
 
 @pytest.fixture(scope="session")
@@ -184,8 +184,8 @@ def parent_page(live_url: str) -> Iterator[str]:
     """A newsroom article on another origin (another loopback port) embedding two charts."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from dashboard.charts import CHARTS
-    from dashboard.embed_snippets import RESIZE_SCRIPT, iframe
+    from dashboard.charts.embed_snippets import RESIZE_SCRIPT, iframe
+    from dashboard.charts.registry import CHARTS
 
     frames = "".join(
         iframe(f"{live_url}/embed/{chart_id}", CHARTS[chart_id].title, 150)

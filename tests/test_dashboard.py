@@ -4,6 +4,7 @@ seeded store with only the bundled trace types, downloads carry provenance."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 
@@ -13,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.app import app
-from dashboard.callbacks import control_query
-from dashboard.charts import CHARTS, render
+from dashboard.charts.registry import CHARTS
+from dashboard.charts.render import render
+from dashboard.pages._callbacks import control_query
 
 # The app ships plotly.js's geo partial bundle only (dashboard/assets/vendor): these traces.
 BUNDLED_TRACES = {"scatter", "scattergeo", "choropleth"}
@@ -77,8 +79,17 @@ def test_download_csv_has_provenance_and_filters(dash_store) -> None:
         "version",
         "filters",
     } <= set(rows[0])
-    assert rows[0]["filters"] == "from=2015&to=2026&events=1"
-    assert all(int(r["period_end"][:4]) >= 2015 for r in rows)
+    this_year = datetime.date.today().year
+    assert rows[0]["filters"] == f"from=2015&to={this_year}&events=1"
+    data_rows = [r for r in rows if r["layer"] == "data"]
+    assert data_rows and all(int(r["period_end"][:4]) >= 2015 for r in data_rows)
+    # The overlaid events it draws come with it: id, date, title, category and their source.
+    events = [r for r in rows if r["layer"] == "event"]
+    assert events and all(r["row_id"] and r["date"] >= "2015" for r in events)
+    assert all(r["title"] and r["source_url"].startswith("http") for r in events)
+    versions = dict(p.split("=") for p in response.headers["X-Data-Versions"].split(","))
+    assert {"gas_prices", "border_clashes", "upper_lars_events"} <= set(versions)
+    assert {r["dataset"] for r in events} <= set(versions)
 
 
 def test_download_json_records_filters(dash_store) -> None:

@@ -9,8 +9,9 @@ import shutil
 import pytest
 
 from dashboard.app import app
-from dashboard.charts import CHARTS
-from dashboard.kpis import KPIS
+from dashboard.charts import kpis
+from dashboard.charts.kpis import KPIS
+from dashboard.charts.registry import CHARTS
 from tests.conftest import IN_CI
 
 HAS_CHROMIUM = bool(shutil.which("chromium") or os.path.exists("/usr/bin/chromium"))
@@ -176,16 +177,18 @@ def test_images_say_why_when_no_browser_is_available(client, monkeypatch) -> Non
     assert "Chromium" in response.get_data(as_text=True)
 
 
-def test_kpi_declares_the_dataset_its_number_comes_from(dash_store) -> None:
+def test_kpi_records_the_dataset_its_number_comes_from(dash_store) -> None:
     for kpi in KPIS:
-        value = kpi.compute()
-        assert value is not None and value.dataset == kpi.dataset, kpi.id
+        value, reads, _key = kpis.value_of(kpi)
+        assert value is not None, kpi.id
+        assert value.dataset in reads.present(), kpi.id
+        assert reads.versions()[value.dataset] == dash_store.current_version(value.dataset).id
 
 
 def test_days_since_card_is_not_served_from_yesterdays_cache(client, monkeypatch) -> None:
     import datetime as real
 
-    from dashboard import embed_kpi, kpis
+    from dashboard.web import embed_kpi
 
     first = client.get("/embed/kpi/days_since_clash.svg").data
 

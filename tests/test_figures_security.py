@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import datasets, freshness
-from dashboard.charts import CHARTS, clear_cache, for_page, render
+from dashboard.charts.registry import CHARTS, for_page
+from dashboard.charts.render import render
 from dashboard.charts.security import presence_timeline
-from dashboard.data import set_store
+from dashboard.data import datasets, door
 from dashboard.figures.euma import coverage_figure, patrols_figure
 from dashboard.figures.incidents import incident_counts
 from data_sources import registry
@@ -33,11 +33,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store = Store(f"sqlite:///{path}")
     store.create_schema()
     refresh(store, curated.SOURCES)
-    set_store(store)
-    freshness.reset()
+    door.set_store(store)
+    door.reset()
     yield store
-    set_store(None)
-    freshness.reset()
+    door.set_store(None)
+    door.reset()
     store.engine.dispose()
 
 
@@ -227,8 +227,8 @@ def test_live_incidents_replace_the_fallback_and_never_leak_acled_events(
         )
 
     monkeypatch.setattr(datasets, "live", fake_live)
-    clear_cache()  # render() caches per store version; the fake sources have none
-    request.addfinalizer(clear_cache)
+    door.reset()  # render() caches per store version; the fake sources have none
+    request.addfinalizer(door.reset)
     counts_frame = render(CHARTS["incidents_by_source"], {"per": "month"}).frame
     assert set(counts_frame["source"]) == {"hdx_acled", "acled", "ucdp"}
     map_frame = render(CHARTS["incident_map"], {}).frame

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import freshness
-from dashboard.charts import CHARTS, render
+from dashboard.charts.registry import CHARTS
+from dashboard.charts.render import render
 from dashboard.charts.trade import NOTE_IDS, reporter_group
-from dashboard.data import set_store
+from dashboard.data import door
 from dashboard.figures.periods import number, panels, period_text, source_ranges
 from dashboard.figures.trade import partner_shares
 from dashboard.figures.upper_lars import closure_log
@@ -187,11 +187,11 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store
 
 @pytest.fixture(params=["curated", "live"])
 def seeded(request: pytest.FixtureRequest, stores: dict[str, Store]) -> Iterator[str]:
-    set_store(stores[request.param])
-    freshness.reset()
+    door.set_store(stores[request.param])
+    door.reset()
     yield request.param
-    set_store(None)
-    freshness.reset()
+    door.set_store(None)
+    door.reset()
 
 
 def test_partner_shares_data(seeded: str) -> None:
@@ -246,13 +246,13 @@ def test_every_chart_renders_only_scatter_traces(seeded: str) -> None:
 def test_empty_store_gives_empty_states(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path}/empty.sqlite3")
     store.create_schema()
-    set_store(store)
+    door.set_store(store)
     try:
         for chart_id in MINE:
             rendered = render(CHARTS[chart_id], {})
             assert rendered.frame.empty and not rendered.figure.data, chart_id
     finally:
-        set_store(None)
+        door.set_store(None)
         store.engine.dispose()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import datasets
-from dashboard.charts import Chart
-from dashboard.charts._common import TIME_OPTIONS, in_years, with_events
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import TIME_OPTIONS, in_years
+from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import timeseries
 
@@ -45,10 +45,8 @@ CHARTS = [
         "metres, each value drawn over the exact period its source reports.",
         sources=("gas_imports",),
         data=gas_imports_data,
-        figure=with_events(
-            lambda f, o: timeseries.period_values(
-                f, y_title="million m³", empty="No gas import figures in this period"
-            )
+        figure=lambda f, o: timeseries.period_values(
+            f, y_title="million m³", empty="No gas import figures in this period"
         ),
         options=TIME_OPTIONS,
         caveat="Half-year figures are drawn as half-years; no full-year volumes were found "
@@ -62,10 +60,8 @@ CHARTS = [
         "as a step from each effective date.",
         sources=("gas_prices",),
         data=gas_price_data,
-        figure=with_events(
-            lambda f, o: timeseries.step_series(
-                f, y_title="US$ per 1000 m³", empty="No price figures in this period"
-            )
+        figure=lambda f, o: timeseries.step_series(
+            f, y_title="US$ per 1000 m³", empty="No price figures in this period"
         ),
         options=TIME_OPTIONS,
     ),
@@ -78,15 +74,13 @@ CHARTS = [
         sources=("electricity_mix",),
         data=electricity_mix_data,
         # Plotted at mid-year dates so the shared event layer lines up with it.
-        figure=with_events(
-            lambda f, o: timeseries.stacked_shares(
-                f,
-                x="mid_year",
-                y="value",
-                series="series",
-                y_title="% of generation",
-                order=["gas", "nuclear", "hydro", "solar"],
-            )
+        figure=lambda f, o: timeseries.stacked_shares(
+            f,
+            x="mid_year",
+            y="value",
+            series="series",
+            y_title="% of generation",
+            order=["gas", "nuclear", "hydro", "solar"],
         ),
         options=TIME_OPTIONS,
         date_columns=("period_end",),

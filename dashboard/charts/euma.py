@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import datasets
-from dashboard.charts import Chart
-from dashboard.charts._common import TIME_OPTIONS, in_years, with_events
-from dashboard.charts._incident_data import places_layer
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import TIME_OPTIONS, in_years
+from dashboard.charts.incident_data import places_layer
+from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import maps
 from dashboard.figures.euma import coverage_figure, patrols_figure
@@ -95,6 +95,8 @@ def euma_map_data(options: dict) -> pd.DataFrame:
     events = at_place.groupby("place_id")[["date", "title"]].apply(
         lambda g: "; ".join(f"{d}: {t}" for d, t in zip(g["date"], g["title"], strict=True))
     )
+    cited = at_place.groupby("place_id")[["dataset", "row_id", "version"]].apply(datasets.refs)
+    frame["derived_from"] = frame["row_id"].map(cited).fillna("")
     reported = frame["row_id"].map(events)
     frame["detail"] = [
         "; ".join(x for x in (r, n) if isinstance(x, str) and x)
@@ -159,7 +161,7 @@ CHARTS = [
         "average number of patrols a week implied between each pair of reported totals.",
         sources=("euma_figures", "euma_timeline"),
         data=patrols_data,
-        figure=with_events(patrols_figure),
+        figure=patrols_figure,
         options=TIME_OPTIONS,
         caveat=f"The weekly rate is ours, not EUMA's: {RATE_FORMULA}. The first interval starts "
         "from 0 on launch day (20 Feb 2023, open marker), when the first patrol was reported. "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import datasets, exposure
-from dashboard.charts import Chart
-from dashboard.charts._common import in_years
+from dashboard.charts import exposure
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import in_years
+from dashboard.charts.options import FROM_YEAR, TO_YEAR, Option, bounded_int
+from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import index as index_figures
-from dashboard.options import FROM_YEAR, TO_YEAR, Option, bounded_int
 
 WEIGHTS = tuple(
     Option(
@@ -71,7 +72,10 @@ def sensitivity_data(options: dict) -> pd.DataFrame:
     if table.empty:
         return pd.DataFrame(columns=["scenario", "index"])
     frame = exposure.sensitivity(table, _weights(table, options))
-    return frame.assign(weights=";".join(f"{k}={options[k]}" for k in sorted(options)))
+    return frame.assign(
+        weights=";".join(f"{k}={options[k]}" for k in sorted(options)),
+        derived_from=datasets.refs(table),
+    )
 
 
 def timeline_data(options: dict) -> pd.DataFrame:

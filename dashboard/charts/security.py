@@ -7,11 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import datasets
-from dashboard.charts import Chart
-from dashboard.charts._common import in_years as _in_years
-from dashboard.charts._common import with_events
-from dashboard.charts._incident_data import (
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import in_years as _in_years
+from dashboard.charts.incident_data import (
     MAP_COLUMNS,
     by_country,
     clashes_layer,
@@ -22,10 +20,11 @@ from dashboard.charts._incident_data import (
     places_layer,
     ucdp_layer,
 )
+from dashboard.charts.options import EVENTS, TO_YEAR, Option, year
+from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import maps
 from dashboard.figures.incidents import CURATED, LABELS, LIVE_INCIDENTS, incident_counts
-from dashboard.options import EVENTS, TO_YEAR, Option, year
 
 FROM_1990 = Option("from", 1990, parse=year, label="From")
 PER = Option("per", "year", choices=("year", "month"), label="Count per")
@@ -94,7 +93,7 @@ CHARTS = [
         "curated list of notable clashes stands in while the live sources have no data.",
         sources=(*LIVE_INCIDENTS, CURATED),
         data=incidents_by_source_data,
-        figure=with_events(incident_counts),
+        figure=incident_counts,
         options=(*TIME, EVENTS, PER, COUNTRY),
         caveat="The sources count different things. "
         + " ".join(f"{LABELS[s].split(' (')[0]}: {coverage(s)}" for s in LIVE_INCIDENTS)

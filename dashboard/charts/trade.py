@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import datasets
-from dashboard.charts import Chart, _trade_live
-from dashboard.charts._common import TIME_OPTIONS, in_years, with_events
+from dashboard.charts import trade_live as _trade_live
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import TIME_OPTIONS, in_years
+from dashboard.charts.options import Option
+from dashboard.data import datasets
 from dashboard.figures import periods
 from dashboard.figures import trade as trade_figures
-from dashboard.options import Option
-from dashboard.theme import OKABE_ITO
+from dashboard.figures.theme import OKABE_ITO
 
 LABELS = {
     "russia": "Russia",
@@ -154,7 +155,7 @@ CHARTS = [
         "and officials over the period they cover.",
         sources=("imf_imts", "trade_partners", "trade_notes"),
         data=partner_shares_data,
-        figure=with_events(_shares_figure),
+        figure=_shares_figure,
         options=(*TIME_OPTIONS, SHARE),
         caveat="2024 shares are distorted by gold and diamond re-exports: gold imported mostly "
         "from Russia and sent on, two-thirds of it to the UAE, inflated both partners' shares "
@@ -172,14 +173,12 @@ CHARTS = [
         "disagree on a period, the spread is shaded.",
         sources=("trade_partners", "imf_imts", "comtrade"),
         data=russia_sources_data,
-        figure=with_events(
-            lambda f, o: periods.source_ranges(
-                f,
-                group="source_group",
-                y_title="US$ bn",
-                colours=GROUP_COLOURS,
-                empty="No Armenia–Russia trade figures in this period",
-            )
+        figure=lambda f, o: periods.source_ranges(
+            f,
+            group="source_group",
+            y_title="US$ bn",
+            colours=GROUP_COLOURS,
+            empty="No Armenia–Russia trade figures in this period",
         ),
         options=TIME_OPTIONS,
         caveat="Part-year figures (Jan–May, H1, Jan–Aug) are totals for those months, not "

@@ -7,14 +7,14 @@ import dataclasses
 
 import pandas as pd
 
-from dashboard import datasets
-from dashboard.charts import Chart
-from dashboard.charts._common import TIME_OPTIONS, in_years, with_events
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import TIME_OPTIONS, in_years
+from dashboard.charts.options import Option
 from dashboard.charts.trade import CHARTS as TRADE_CHARTS
+from dashboard.data import datasets
 from dashboard.figures import periods
 from dashboard.figures import upper_lars as lars_figures
-from dashboard.options import Option
-from dashboard.theme import OKABE_ITO
+from dashboard.figures.theme import OKABE_ITO
 
 KINDS = {
     "all": None,
@@ -96,14 +96,12 @@ CHARTS = [
         "date or period its source gives.",
         sources=("upper_lars_throughput",),
         data=throughput_data,
-        figure=with_events(
-            lambda f, o: periods.panels(
-                f,
-                panel="panel",
-                group="measure",
-                colours=THROUGHPUT_COLOURS,
-                empty="No throughput figures in this period",
-            )
+        figure=lambda f, o: periods.panels(
+            f,
+            panel="panel",
+            group="measure",
+            colours=THROUGHPUT_COLOURS,
+            empty="No throughput figures in this period",
         ),
         options=TIME_OPTIONS,
         height=480,

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.theme import OKABE_ITO, base_layout
+from dashboard.figures.theme import OKABE_ITO, base_layout
 
 # Categories of the shared event layer and their marker colours.
 EVENT_COLOURS = {

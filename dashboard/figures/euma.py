@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.theme import OKABE_ITO, base_layout
 from dashboard.figures.timeseries import QUALIFIER
-from dashboard.theme import OKABE_ITO, base_layout
 
 
 def _label(series: str) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import EVENT_COLOURS, empty_figure, safe_text
-from dashboard.theme import SEQUENCE, base_layout
+from dashboard.figures.theme import SEQUENCE, base_layout
 
 
 def timeline(

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.figures.maps import add_notes
-from dashboard.theme import MARKERS, OKABE_ITO, base_layout
+from dashboard.figures.theme import MARKERS, OKABE_ITO, base_layout
 
 LIVE_INCIDENTS = ("hdx_acled", "acled", "ucdp")
 CURATED = "border_clashes"

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, safe_text
-from dashboard.theme import OKABE_ITO, base_layout
+from dashboard.figures.theme import OKABE_ITO, base_layout
 
 
 def components(table: pd.DataFrame, index: float) -> go.Figure:

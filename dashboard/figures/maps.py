@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import add_note, empty_figure, safe_text
-from dashboard.theme import OKABE_ITO, SEQUENCE, base_layout
+from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
 
 LON_RANGE = (43.0, 47.5)  # Armenia and its borders; inside the topojson's clip box
 LAT_RANGE = (38.5, 41.5)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures.common import empty_figure, safe_text
-from dashboard.theme import MARKERS, SEQUENCE, base_layout
+from dashboard.figures.theme import MARKERS, SEQUENCE, base_layout
 
 QUALIFIER = {
     "approx": "≈",

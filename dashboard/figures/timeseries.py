@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.figures.periods import QUALIFIER, number, period_text
-from dashboard.theme import MARKERS, base_layout, colour_for
+from dashboard.figures.theme import MARKERS, base_layout, colour_for
 
 
 def _label(series: str) -> str:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import add_note, empty_figure, safe_text
 from dashboard.figures.periods import hover_text, present, segment_trace, time_layout
-from dashboard.theme import OKABE_ITO, colour_for
+from dashboard.figures.theme import OKABE_ITO, colour_for
 
 NOTE_FILL = "rgba(119,119,119,0.12)"
 LIVE_GROUP = "IMF IMTS, live (Armenia-reported)"

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import EVENT_COLOURS, add_note, empty_figure, safe_text
 from dashboard.figures.periods import number, present
-from dashboard.theme import OKABE_ITO, SEQUENCE, base_layout
+from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
 
 LANE_COLOURS = {
     **EVENT_COLOURS,

@@ -8,9 +8,12 @@ from collections.abc import Mapping
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.charts import Chart, Rendered, for_page, render
-from dashboard.components import chart_card, control, page_options
+from dashboard.charts.chart import Chart
+from dashboard.charts.registry import for_page
+from dashboard.charts.render import Rendered, render
+from dashboard.data.door import Reads
 from dashboard.figures.common import empty_figure
+from dashboard.pages._components import chart_card, control, page_options
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +27,9 @@ def safe_render(chart: Chart, query: Mapping[str, object]) -> Rendered:
         import pandas as pd
 
         options = chart.parse({})
+        figure = empty_figure("This chart could not be drawn; the error is logged.")
         return Rendered(
-            chart,
-            options,
-            pd.DataFrame(),
-            empty_figure("This chart could not be drawn; the error is logged."),
+            chart, options, pd.DataFrame(), figure.to_plotly_json(), pd.DataFrame(), Reads(), ""
         )
 
 

@@ -7,9 +7,10 @@ import logging
 import dash
 import dash_bootstrap_components as dbc
 
-from dashboard.components import kpi_card
-from dashboard.kpis import KPIS
+from dashboard.charts.kpis import KPIS, Kpi, value_of
+from dashboard.data.door import Reads
 from dashboard.pages._chart_page import chart_page
+from dashboard.pages._components import kpi_card
 
 log = logging.getLogger(__name__)
 dash.register_page(
@@ -28,20 +29,18 @@ INTRO = (
 )
 
 
-def _kpi_value(kpi):  # type: ignore[no-untyped-def]
+def _kpi_card(kpi: Kpi) -> dbc.Card:
     try:
-        return kpi.compute()
+        value, reads, _key = value_of(kpi)
     except Exception:
         log.exception("KPI %s failed", kpi.id)
-        return None
+        value, reads = None, Reads()
+    return kpi_card(kpi, value, reads)
 
 
 def kpi_row() -> dbc.Row:
     return dbc.Row(
-        [
-            dbc.Col(kpi_card(kpi, _kpi_value(kpi)), xs=12, sm=6, lg=3, className="mb-3")
-            for kpi in KPIS
-        ],
+        [dbc.Col(_kpi_card(kpi), xs=12, sm=6, lg=3, className="mb-3") for kpi in KPIS],
         className="pp-kpis",
         id="overview-kpis",
     )

@@ -7,8 +7,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import datasets
-from dashboard.freshness import statuses
+from dashboard.data import datasets
+from dashboard.data.door import statuses
 from data_sources import registry
 
 dash.register_page(

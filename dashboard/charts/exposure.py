@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import datasets
+from dashboard.data import datasets
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def components_table() -> pd.DataFrame:
                 "raw_value": float(r["value"]),
                 "unit": r["unit"],
                 "period": f"{r['period_start']}..{r['period_end']}",
-                **{k: r[k] for k in datasets.CITATION},
+                **{k: r[k] for k in datasets.PROVENANCE},
             }
         )
     for cid, label, weight, dataset, row_id in SOLE:
@@ -99,7 +99,7 @@ def components_table() -> pd.DataFrame:
                 "raw_value": 1.0,
                 "unit": "sole supplier/operator",
                 "period": r["date"],
-                **{k: r[k] for k in datasets.CITATION},
+                **{k: r[k] for k in datasets.PROVENANCE},
             }
         )
     return pd.DataFrame(rows)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,9 +127,10 @@ def etag(dataset_id: str, info: VersionInfo, query: Query) -> str:
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
 
 
-def not_modified(header_tags: Sequence[str], tag: str) -> bool:
-    """If-None-Match matches: `*`, or our tag, weak or with a compression suffix (`:gzip`)."""
-    return any(raw == "*" or raw.split(":", 1)[0] == tag for raw in header_tags)
+def not_modified(header_tags: Sequence[str | None], tag: str) -> bool:
+    """If-None-Match matches: `*`, or our tag, weak or with a compression suffix (`:gzip`).
+    Empty tags (`""`, `W/""`, which Werkzeug reads as None) match nothing."""
+    return any(raw == "*" or (raw and raw.split(":", 1)[0] == tag) for raw in header_tags)
 
 
 def _year(series: pd.Series) -> pd.Series:
@@ -189,25 +188,3 @@ def body(source: Source, info: VersionInfo, frame: pd.DataFrame, query: Query) -
         "rows": json.loads(frame.to_json(orient="records", date_format="iso")),
     }
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json"
-
-
-_CACHE: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
-_CACHE_SIZE = 64
-_lock = threading.Lock()
-
-
-def cached_body(store_url: str, tag: str) -> tuple[bytes, str] | None:
-    """A body built earlier for this store and ETag, or None."""
-    with _lock:
-        hit = _CACHE.get((store_url, tag))
-        if hit is not None:
-            _CACHE.move_to_end((store_url, tag))
-        return hit
-
-
-def remember(store_url: str, tag: str, built: tuple[bytes, str]) -> None:
-    """Keep a built body (bounded LRU)."""
-    with _lock:
-        _CACHE[(store_url, tag)] = built
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)

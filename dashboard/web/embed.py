@@ -1,42 +1,29 @@
-"""Newsroom embeds outside the Dash runtime: /embed/<chart> (HTML + plotly.js, or a static SVG),
-/embed/<chart>.svg|.png (kaleido), /embed/kpi/<kpi>(.svg), /oembed, and their static files."""
+"""Newsroom embeds outside the Dash runtime: /embed/<chart> (HTML + plotly.js, or a static SVG)
+and /embed/<chart>.svg|.png (kaleido). Each response is cached under the versions it read, with
+an ETag from that key; `?version=` pins a frozen read context."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 from html import escape
 from pathlib import Path
 
 import plotly.io as pio
-from flask import Flask, Response, request, send_file
+from flask import Flask, Response, request
 
-from dashboard import data
-from dashboard.charts import CHARTS, Chart, Rendered, render
-from dashboard.freshness import for_chart, statuses
-from dashboard.response_cache import cached
+from dashboard.charts.chart import Chart
+from dashboard.charts.registry import CHARTS
+from dashboard.charts.render import Rendered, option_key, render
+from dashboard.data import door
+from dashboard.data.door import Reads
+from dashboard.data.freshness import of_render
+from dashboard.web import embed_static
+from dashboard.web.embed_static import STATIC
+from dashboard.web.responses import respond
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-_FILES = {
-    "plotly-basic-4.1.1.min.js": HERE / "embed_static" / "plotly-basic-4.1.1.min.js",
-    "plotly-geo-4.1.1.min.js": HERE / "assets" / "vendor" / "plotly-geo-4.1.1.min.js",
-    "embed.js": HERE / "embed_static" / "embed.js",
-    "embed.css": HERE / "embed_static" / "embed.css",
-}
-
-
-def _fingerprint(name: str, path: Path) -> str:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    stem, _, ext = name.rpartition(".")
-    return f"{stem}.{digest}.{ext}"
-
-
-STATIC = {name: _fingerprint(name, path) for name, path in _FILES.items()}
-_BY_FINGERPRINT = {fp: _FILES[name] for name, fp in STATIC.items()}
 LABELS = {
     "en": {
         "source": "Source",
@@ -61,7 +48,9 @@ LABELS = {
     },
 }
 THEMES = ("light", "dark", "auto")
-pio.defaults.topojson = (HERE / "assets" / "topojson").as_uri() + "/"  # kaleido stays offline
+pio.defaults.topojson = (
+    HERE.parent / "assets" / "topojson"
+).as_uri() + "/"  # kaleido stays offline
 
 
 class EmbedError(Exception):
@@ -82,22 +71,24 @@ def _flags() -> dict[str, object]:
     }
 
 
-def _versions(chart_sources: tuple[str, ...]) -> dict[str, int]:
-    """`?version=12,15` → pinned versions of this chart's sources (else 400)."""
+def pins() -> dict[str, int] | None:
+    """`?version=12,15` -> the frozen versions to read (None when absent; else 400)."""
     raw = request.args.get("version", "").strip()
-    if not raw:
-        return {}
+    if "version" not in request.args:
+        return None
     try:
-        ids = [int(part) for part in raw.split(",") if part.strip()]
-        pins = data.resolve_versions(ids)
-    except (ValueError, KeyError):
-        raise EmbedError(400, f"version {raw!r}: not known store version ids", "version") from None
-    foreign = set(pins) - set(chart_sources)
+        return door.parse_pins(raw)
+    except ValueError as bad:
+        raise EmbedError(400, str(bad), "version") from None
+
+
+def check_pins(pinned: dict[str, int] | None, reads: Reads) -> None:
+    """A pinned version of a source the output never read is a mistake in the URL: 400."""
+    foreign = set(pinned or {}) - set(reads.sources())
     if foreign:
         raise EmbedError(
-            400, f"version {raw!r} belongs to {sorted(foreign)}, not this chart", "version"
+            400, f"version pins {sorted(foreign)}, which this embed does not read", "version"
         )
-    return pins
 
 
 def dark_layout(layout: dict) -> dict:
@@ -113,7 +104,7 @@ def dark_layout(layout: dict) -> dict:
 
 
 def figure_spec(rendered: Rendered, theme: str) -> dict:
-    spec = json.loads(pio.to_json(rendered.figure, validate=False))
+    spec = json.loads(pio.to_json(rendered.spec, validate=False))
     layout = {**spec.get("layout", {}), "height": rendered.chart.height, "autosize": True}
     spec["layout"] = dark_layout(layout) if theme == "dark" else layout
     spec["config"] = {
@@ -131,30 +122,11 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-_IMAGES: OrderedDict[tuple, bytes] = OrderedDict()
-_image_lock = threading.Lock()
-
-
 def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
-    """SVG or PNG by kaleido (headless Chromium), cached per chart, options, data version."""
-    versions = tuple(statuses().get(s, {}).get("version") for s in rendered.chart.sources)
-    pins = tuple(sorted(data.pinned_versions().items()))
-    key = (
-        rendered.chart.id,
-        repr(sorted(rendered.options.items())),
-        versions,
-        pins,
-        theme,
-        fmt,
-        width,
-        data.store().url,
-    )
-    with _image_lock:
-        if key in _IMAGES:
-            return _IMAGES[key]
+    """SVG or PNG by kaleido (headless Chromium); callers cache the whole response."""
     spec = figure_spec(rendered, theme)
     try:
-        image = pio.to_image(
+        return pio.to_image(
             spec,
             format=fmt,
             width=width,
@@ -170,11 +142,6 @@ def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
             f"(apt-get install chromium); the export failed: "
             f"{type(exc).__name__}",
         ) from None
-    with _image_lock:
-        _IMAGES[key] = image
-        while len(_IMAGES) > 128:
-            _IMAGES.popitem(last=False)
-    return image
 
 
 def _page_url(chart: Chart) -> str:
@@ -183,7 +150,7 @@ def _page_url(chart: Chart) -> str:
 
 
 def _asof_html(rendered: Rendered, labels: dict[str, str]) -> str:
-    fresh = for_chart(rendered.chart.sources, rendered.frame, rendered.chart.date_columns)
+    fresh = of_render(rendered.reads, rendered.frame, rendered.chart.date_columns, door.frozen())
     parts = []
     if fresh.data_to:
         parts.append(f"{labels['data_to']} {escape(fresh.data_to)}")
@@ -201,7 +168,7 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
     sources = "; ".join(
         f'<a href="{escape(request.host_url)}sources#{escape(s)}" target="_blank" '
         f'rel="noopener">{escape(s)}</a>'
-        for s in chart.sources
+        for s in rendered.reads.present()
     )
     header = footer = ""
     if not flags["plain"]:
@@ -255,29 +222,35 @@ def _chart_or_error(chart_id: str) -> Chart:
     return chart
 
 
-def _chart_sources(chart_id: str) -> tuple[str, ...]:
-    return CHARTS[chart_id].sources
+def _embed_params(chart: Chart, options: dict, *extra: object) -> tuple:
+    flags = _flags()
+    return (chart.id, option_key(options), tuple(sorted(flags.items())), request.host_url, extra)
 
 
-@cached(_chart_sources)
 def chart_embed(chart_id: str) -> Response:
     try:
         chart = _chart_or_error(chart_id)
         flags = _flags()
-        with data.pinned(_versions(chart.sources)):
+        pinned = pins()
+        options = chart.parse(request.args)
+
+        def build() -> Response:
             rendered = render(chart, request.args)
-            svg = (
-                static_image(rendered, "svg", str(flags["theme"]), 800) if flags["static"] else None
-            )
+            svg = None
+            if flags["static"]:
+                svg = static_image(rendered, "svg", str(flags["theme"]), 800)
             page = embed_html(chart, rendered, flags, svg)
+            response = Response(page, mimetype="text/html")
+            response.headers["Cache-Control"] = "public, max-age=300"
+            return response
+
+        response, reads = respond("embed", _embed_params(chart, options), build, pinned)
+        check_pins(pinned, reads)
     except EmbedError as err:
         return _html_error(err)
-    response = Response(page, mimetype="text/html")
-    response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 
-@cached(lambda chart_id, fmt: _chart_sources(chart_id))
 def chart_image(chart_id: str, fmt: str) -> Response:
     try:
         chart = _chart_or_error(chart_id)
@@ -285,33 +258,26 @@ def chart_image(chart_id: str, fmt: str) -> Response:
         if not width.isdigit() or not 200 <= int(width) <= 2000:
             raise EmbedError(400, "width must be a whole number from 200 to 2000", "width")
         flags = _flags()
-        with data.pinned(_versions(chart.sources)):
+        pinned = pins()
+        options = chart.parse(request.args)
+
+        def build() -> Response:
             rendered = render(chart, request.args)
             image = static_image(rendered, fmt, str(flags["theme"]), int(width))
+            response = Response(image, mimetype="image/svg+xml" if fmt == "svg" else "image/png")
+            response.headers["Cache-Control"] = "public, max-age=3600"
+            return response
+
+        params = _embed_params(chart, options, fmt, int(width))
+        response, reads = respond("image", params, build, pinned)
+        check_pins(pinned, reads)
     except EmbedError as err:
         return Response(str(err) + "\n", status=err.status, mimetype="text/plain")
-    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
-    response = Response(image, mimetype=mimetype)
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
-def static_file(name: str) -> Response:
-    path = _BY_FINGERPRINT.get(name)
-    if path is None:
-        return Response("not found\n", status=404, mimetype="text/plain")
-    response = send_file(path, max_age=31_536_000, conditional=True)
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 
 def register(server: Flask) -> None:
-    from dashboard.embed_kpi import kpi_html, kpi_svg
-    from dashboard.oembed import oembed
-
-    server.add_url_rule("/embed/static/<name>", "embed_static", static_file)
-    server.add_url_rule("/embed/kpi/<kpi_id>.svg", "embed_kpi_svg", kpi_svg)
-    server.add_url_rule("/embed/kpi/<kpi_id>", "embed_kpi", kpi_html)
+    embed_static.register(server)
     server.add_url_rule(
         "/embed/<chart_id>.svg",
         "embed_svg",
@@ -323,4 +289,3 @@ def register(server: Flask) -> None:
         lambda chart_id: chart_image(chart_id=chart_id, fmt="png"),
     )
     server.add_url_rule("/embed/<chart_id>", "embed_chart", chart_embed)
-    server.add_url_rule("/oembed", "oembed", oembed)

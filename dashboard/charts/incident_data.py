@@ -12,8 +12,8 @@ import re
 
 import pandas as pd
 
-from dashboard import datasets
-from dashboard.charts._common import in_years as _in_years
+from dashboard.charts.event_layer import in_years as _in_years
+from dashboard.data import datasets
 from dashboard.figures.incidents import CURATED, LABELS, LIVE_INCIDENTS
 from data_sources import incidents, registry
 
@@ -40,10 +40,10 @@ def coverage(source_id: str) -> str:
     return " ".join(note.get(k, "") for k in ("counts", "caveat", "lag")).strip()
 
 
-def live_incidents() -> pd.DataFrame:
-    """The incidents table for every registered live source with data, with provenance."""
+def live_incidents(sources: tuple[str, ...] = LIVE_INCIDENTS) -> pd.DataFrame:
+    """The incidents table for these registered live sources with data, with provenance."""
     pieces = []
-    for source_id in LIVE_INCIDENTS:
+    for source_id in sources:
         if source_id not in registry.BY_ID:  # not registered yet: reported as missing
             continue
         frame = datasets.live(source_id)
@@ -193,7 +193,7 @@ def clashes_layer(options: dict) -> pd.DataFrame:
 
 def ucdp_layer(options: dict) -> pd.DataFrame:
     """UCDP events with coordinates; where_prec 1 exact, 2-5 approximate, 6-7 country level."""
-    table = by_country(live_incidents(), options)
+    table = by_country(live_incidents(("ucdp",)), options)
     if table.empty:
         return pd.DataFrame(columns=MAP_COLUMNS)
     table = table[(table["source"] == "ucdp") & table["date"].notna()].copy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from dashboard.charts import Chart
+from dashboard.charts.chart import Chart
 
 CHROME_HEIGHT = 120  # px of title, "as of" and source line around the chart in an embed
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
-from flask import Response, jsonify, request
+from flask import Flask, Response, jsonify, request
 
-from dashboard import kpis
-from dashboard.charts import CHARTS, Chart, for_page
-from dashboard.embed_snippets import embed_height, iframe
+from dashboard.charts import kpis
+from dashboard.charts.chart import Chart
+from dashboard.charts.embed_snippets import embed_height, iframe
+from dashboard.charts.registry import CHARTS, for_page
 
 PAGES = {
     "/": "overview",
@@ -106,3 +107,7 @@ def discovery_link() -> str:
         f'<link rel="alternate" type="application/json+oembed" href="{escape(href)}" '
         'title="Pressure Points oEmbed">'
     )
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/oembed", "oembed", oembed)

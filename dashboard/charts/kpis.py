@@ -1,6 +1,7 @@
 """KPI cards: one number per pressure point with its change, "as of" and cited source.
 
-The overview shows them; the embeds release serves each as /embed/kpi/<id>.
+The overview shows them and /embed/kpi/<id> serves each; values are computed through the data
+door and cached by the versions they read (`value_of`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import datasets
+from dashboard.data import cache, datasets
+from dashboard.data.door import Reads
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,15 @@ class Kpi:
     pressure_point: str
     title: str
     page: str
-    dataset: str  # the source the number comes from (caches key on its version)
     compute: Callable[[], KpiValue | None]
     daily: bool = False  # the number changes with today's date (days since …)
+
+
+def value_of(kpi: Kpi) -> tuple[KpiValue | None, Reads, str]:
+    """A KPI's value, what it read and its cache key: computed once per versions read (and per
+    day for the daily ones)."""
+    day = date.today().isoformat() if kpi.daily else ""
+    return cache.memo("kpi", (kpi.id, day), kpi.compute)
 
 
 def _row_value(
@@ -149,7 +157,6 @@ KPIS = [
         "gas",
         "Gas imports from Russia",
         "energy",
-        "gas_imports",
         lambda: _latest_share("gas_imports", "gas_import_share", "russia"),
     ),
     Kpi(
@@ -157,7 +164,6 @@ KPIS = [
         "trade",
         "Russia's share of trade",
         "trade",
-        "trade_partners",
         lambda: _latest_share("trade_partners", "share_of_trade", "russia"),
     ),
     Kpi(
@@ -165,7 +171,6 @@ KPIS = [
         "remittances",
         "Remittances from Russia",
         "overview",
-        "remittances",
         lambda: _latest_share("remittances", "remittances_share", "russia"),
     ),
     Kpi(
@@ -173,7 +178,6 @@ KPIS = [
         "wheat",
         "Wheat imports from Russia",
         "overview",
-        "wheat_imports",
         lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat"),
     ),
     Kpi(
@@ -181,7 +185,6 @@ KPIS = [
         "nuclear",
         "Metsamor licensed to (Russian fuel)",
         "energy",
-        "energy_events",
         lambda: _event("energy_events", "npp-extension-2036-decision", "2036", 2036.0),
     ),
     Kpi(
@@ -189,7 +192,6 @@ KPIS = [
         "upper_lars",
         "Upper Lars crossing",
         "upper-lars",
-        "upper_lars_events",
         upper_lars_status,
     ),
     Kpi(
@@ -197,10 +199,9 @@ KPIS = [
         "security",
         "Days since the last recorded clash",
         "security",
-        "border_clashes",
         days_since_clash,
         daily=True,
     ),
-    Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", "euma_figures", latest_patrols),
+    Kpi("euma_patrols", "euma", "EUMA patrols to date", "euma", latest_patrols),
 ]
 BY_ID = {kpi.id: kpi for kpi in KPIS}

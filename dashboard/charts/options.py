@@ -12,13 +12,18 @@ class Option:
     """One control: its query name, default, and either fixed choices or a parser."""
 
     name: str
-    default: object
+    fixed_default: object
     choices: Sequence[object] | None = None
     parse: Callable[[str], object] | None = None
     label: str = ""
     widget: str = ""  # "range" for sliders; otherwise chosen from the default's type
     minimum: int = 1990
     maximum: int = 2100
+    default_factory: Callable[[], object] | None = None  # a default that moves (this year)
+
+    @property
+    def default(self) -> object:
+        return self.default_factory() if self.default_factory else self.fixed_default
 
     def read(self, raw: object) -> object:
         """The value for `raw` (a query string value), or the default if it is not valid."""
@@ -62,7 +67,7 @@ def flag(text: str) -> bool:
 
 EVENTS = Option("events", False, parse=flag, label="Show events")
 FROM_YEAR = Option("from", 2010, parse=year, label="From")
-TO_YEAR = Option("to", 2026, parse=year, label="To")
+TO_YEAR = Option("to", 0, parse=year, label="To", default_factory=lambda: date.today().year)
 
 
 def bounded_int(low: int, high: int) -> Callable[[str], int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import datasets
+from dashboard.data import datasets
 from data_sources import registry
 
 # IMF IMTS partner code -> (series key shared with the curated files, label)

@@ -3,7 +3,8 @@
 Every route answers GET/HEAD with `Access-Control-Allow-Origin: *`, an ETag and Cache-Control,
 answers OPTIONS preflights itself, sets no cookies, and gives JSON errors
 (`{"error": ..., "parameter": ...}`): 400 for bad parameters, 404 for unknown (or non-public)
-datasets. The OpenAPI 3.1 document is built in `dashboard.api_openapi`.
+datasets. The OpenAPI 3.1 document is built in `dashboard.web.api_openapi`. Rows are read
+through the data door and cached by the version read (`cache.memo`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from collections.abc import Callable
 
 from flask import Flask, Response, request
 
-from dashboard import api_rows, data, freshness
-from dashboard.api_catalogue import PREFIX, chart_item, dataset_item, version_item
-from dashboard.api_rows import ApiError, is_public
-from dashboard.charts import CHARTS
+from dashboard.charts.registry import CHARTS
+from dashboard.data import cache, door
+from dashboard.web import api_rows
+from dashboard.web.api_catalogue import PREFIX, chart_item, dataset_item, version_item
+from dashboard.web.api_rows import ApiError, is_public
 from data_sources import registry
 from data_sources.source import Source
-from data_sources.store import VersionInfo
 
 log = logging.getLogger(__name__)
 LIST_MAX_AGE = 300
@@ -77,9 +78,9 @@ def _api(view: Callable[..., Response]) -> Callable[..., Response]:
 
 
 def _tags() -> list[str]:
-    """If-None-Match entity tags (strong and weak, unquoted) plus `*`."""
+    """If-None-Match entity tags (strong and weak, unquoted) plus `*`; empty tags dropped."""
     header = request.if_none_match
-    tags = list(header.as_set(include_weak=True))
+    tags = [t for t in header.as_set(include_weak=True) if t]
     return ["*", *tags] if header.star_tag else tags
 
 
@@ -124,7 +125,7 @@ def charts() -> Response:
 @_api
 def datasets() -> Response:
     """GET /api/v1/datasets: every public source, its current version and freshness."""
-    statuses = freshness.statuses()
+    statuses = door.statuses()
     return _json([dataset_item(s, statuses.get(s.id)) for s in _public_sources()], max_age=60)
 
 
@@ -139,61 +140,51 @@ def dataset(name: str) -> Response:
 
 
 def _dataset_detail(source: Source) -> Response:
-    statuses = freshness.statuses()
+    statuses = door.statuses()
     item = dataset_item(source, statuses.get(source.id))
-    item["versions"] = [version_item(v) for v in data.store().list_versions(source.id)]
+    item["versions"] = [version_item(v) for v in door.list_versions(source.id)]
     return _json(item, max_age=60)
 
 
-@functools.lru_cache(maxsize=1024)
-def _version(store_url: str, source_id: str, version_id: int) -> VersionInfo | None:
-    """Metadata of a stored version; versions never change, so they are cached."""
-    return data.store().version(source_id, version_id)
-
-
 def _rows(source: Source, query: api_rows.Query) -> Response:
-    store = data.store()
     if query.version is not None:
-        info = store.version(source.id, query.version)
+        info = door.version_info(source.id, query.version)
         if info is None:
-            known = [v.id for v in store.list_versions(source.id)][-20:]
+            known = [v.id for v in door.list_versions(source.id)][-20:]
             raise ApiError(
                 400,
                 f"version {query.version} is not a stored version of {source.id}; "
                 f"its versions: {known}",
                 "version",
             )
-        cache = f"public, max-age={FROZEN_MAX_AGE}, immutable"
+        pins: dict[str, int] | None = {source.id: info.id}
+        cache_control = f"public, max-age={FROZEN_MAX_AGE}, immutable"
     else:
-        # The current version id comes from the cached status (refreshed every few seconds) and
-        # its metadata from an immutable-version cache, so a cached answer costs no query.
-        current = freshness.statuses().get(source.id, {}).get("version")
-        info = _version(store.url, source.id, current) if current else None
-        if info is None:
+        pins = None
+        cache_control = f"public, max-age={LIST_MAX_AGE}"
+
+    def build() -> tuple[bytes, str, int, str]:
+        loaded = door.load(source.id)
+        if loaded.version is None:
             raise ApiError(404, f"no version of {source.id} has been stored yet", "id")
-        cache = f"public, max-age={LIST_MAX_AGE}"
-    tag = api_rows.etag(source.id, info, query)
+        payload, mimetype = api_rows.body(source, loaded.version, loaded.frame, query)
+        return payload, mimetype, loaded.version.id, api_rows.etag(source.id, loaded.version, query)
+
+    with door.reading(pins):
+        built, _reads, _key = cache.memo("api-rows", (source.id, query), build)
+    payload, mimetype, version_id, tag = built
     if api_rows.not_modified(_tags(), tag):
-        return _conditional(Response(status=304), tag, cache)
-    built = api_rows.cached_body(store.url, tag)
-    if built is None:
-        try:
-            loaded = data.load(source.id, info.id)
-        except KeyError:  # pruned between the lookup and the read
-            raise ApiError(400, f"version {info.id} is no longer stored", "version") from None
-        built = api_rows.body(source, info, loaded.frame, query)
-        api_rows.remember(store.url, tag, built)
-    payload, mimetype = built
+        return _conditional(Response(status=304), tag, cache_control)
     response = Response(payload, content_type=mimetype)
-    name = f"pressure-points_{source.id}_v{info.id}.{query.fmt}"
+    name = f"pressure-points_{source.id}_v{version_id}.{query.fmt}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return _conditional(response, tag, cache)
+    return _conditional(response, tag, cache_control)
 
 
 @_api
 def openapi() -> Response:
     """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
-    from dashboard.api_openapi import document
+    from dashboard.web.api_openapi import document
 
     return _json(document([s.id for s in _public_sources()]))
 

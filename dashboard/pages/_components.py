@@ -3,15 +3,18 @@ embed slot), page controls, stale badges and the refresh-failure banner."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.charts import Chart, Rendered
-from dashboard.freshness import Freshness, failed_sources, for_chart
-from dashboard.options import Option
+from dashboard.charts.chart import Chart, query_string
+from dashboard.charts.embed_snippets import snippets
+from dashboard.charts.kpis import Kpi, KpiValue
+from dashboard.charts.options import Option
+from dashboard.charts.render import Rendered
+from dashboard.data.door import Reads
+from dashboard.data.freshness import Freshness, failed_sources, of_render
+from data_sources import registry
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -35,15 +38,6 @@ _HIDDEN_COLUMNS = {
     "fetched_at",
     "year",
 }
-
-
-def query_string(chart: Chart, options: dict) -> str:
-    """The canonical query of a chart's options (for downloads and permalinks)."""
-    values = {}
-    for opt in chart.options:
-        value = options.get(opt.name, opt.default)
-        values[opt.name] = ("1" if value else "0") if isinstance(value, bool) else value
-    return urlencode(values)
 
 
 def download_links(chart: Chart, options: dict) -> list:
@@ -118,11 +112,10 @@ def table_block(chart: Chart, frame: pd.DataFrame) -> list:
     return [html.P(f"{len(frame)} rows{more}.", className="small mb-1"), data_table(frame)]
 
 
-def source_line(chart: Chart) -> list:
-    from data_sources import registry
-
+def source_line(reads: Reads) -> list:
+    """Links to /sources for every dataset the render read that had data."""
     links: list = ["Source: "]
-    for index, source_id in enumerate(chart.sources):
+    for index, source_id in enumerate(reads.present()):
         if index:
             links.append("; ")
         title = registry.BY_ID[source_id].title if source_id in registry.BY_ID else source_id
@@ -132,7 +125,7 @@ def source_line(chart: Chart) -> list:
 
 def chart_card(rendered: Rendered) -> dbc.Card:
     chart = rendered.chart
-    fresh = for_chart(chart.sources, rendered.frame, chart.date_columns)
+    fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
     return dbc.Card(
         [
@@ -151,7 +144,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                     html.Div(
                         dcc.Graph(
                             id={"type": "pp-graph", **key},
-                            figure=rendered.figure,
+                            figure=rendered.spec,
                             config=GRAPH_CONFIG,
                             style={"height": f"{chart.height}px"},
                         ),
@@ -172,12 +165,16 @@ def chart_card(rendered: Rendered) -> dbc.Card:
             ),
             dbc.CardFooter(
                 [
-                    html.Span(source_line(chart), className="pp-source"),
+                    html.Span(
+                        source_line(rendered.reads),
+                        className="pp-source",
+                        id={"type": "pp-source", **key},
+                    ),
                     html.Span(
                         [" · Download ", *download_links(chart, rendered.options)],
                         className="pp-downloads",
                     ),
-                    embed_block(chart, rendered.options),
+                    embed_block(rendered),
                 ],
                 className="small",
             ),
@@ -196,21 +193,19 @@ SNIPPET_LABELS = {
 }
 
 
-def embed_snippets_for(chart: Chart, options: dict) -> dict[str, str]:
+def embed_snippets_for(rendered: Rendered) -> dict[str, str]:
+    """The snippets for a chart as rendered; the frozen ones pin every version it read (the
+    event datasets too when the event layer is on)."""
     from flask import has_request_context, request
 
-    from dashboard.embed_snippets import snippets
-    from dashboard.freshness import statuses
-
     origin = request.host_url if has_request_context() else "http://127.0.0.1:8050/"
-    rows = statuses()
-    versions = {s: rows[s]["version"] for s in chart.sources if rows.get(s, {}).get("version")}
-    return snippets(origin, chart, options, versions)
+    return snippets(origin, rendered.chart, rendered.options, rendered.reads.versions())
 
 
-def embed_block(chart: Chart, options: dict) -> html.Details:
+def embed_block(rendered: Rendered) -> html.Details:
     """The Embed button: a disclosure with copy-ready snippets (live, resizing, frozen, images)."""
-    codes = embed_snippets_for(chart, options)
+    chart = rendered.chart
+    codes = embed_snippets_for(rendered)
     fields = [
         html.Label(
             [
@@ -310,17 +305,13 @@ def failure_banner() -> html.Div | None:
     )
 
 
-def kpi_card(kpi, value) -> dbc.Card:  # type: ignore[no-untyped-def]
+def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
     """One pressure point in one number: value, change, as of, source, stale badge."""
-    from dashboard.freshness import statuses
-
     if value is None:
-        body = [html.Div("No figure loaded yet", className="pp-kpi-value text-muted")]
+        body: list = [html.Div("No figure loaded yet", className="pp-kpi-value text-muted")]
     else:
-        status = statuses().get(value.dataset, {})
-        badge = (
-            dbc.Badge("stale", color="warning", text_color="dark") if status.get("stale") else None
-        )
+        stale = of_render(reads, pd.DataFrame()).stale
+        badge = dbc.Badge("stale", color="warning", text_color="dark") if stale else None
         body = [
             html.Div(
                 [

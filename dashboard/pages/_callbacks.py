@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from dash import ALL, MATCH, Input, Output, callback, clientside_callback, ctx
 
-from dashboard.charts import CHARTS
-from dashboard.components import download_links, embed_snippets_for, subtitle, table_block
-from dashboard.freshness import for_chart
+from dashboard.charts.registry import CHARTS
+from dashboard.data.freshness import of_render
 from dashboard.pages._chart_page import safe_render
+from dashboard.pages._components import (
+    download_links,
+    embed_snippets_for,
+    source_line,
+    subtitle,
+    table_block,
+)
 
 
 def control_query(values: list, ids: list[dict]) -> dict[str, object]:
@@ -24,32 +30,38 @@ def control_query(values: list, ids: list[dict]) -> dict[str, object]:
 @callback(
     Output({"type": "pp-graph", "page": MATCH, "chart": ALL}, "figure"),
     Output({"type": "pp-asof", "page": MATCH, "chart": ALL}, "children"),
+    Output({"type": "pp-source", "page": MATCH, "chart": ALL}, "children"),
     Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
     Output({"type": "pp-snippet", "page": MATCH, "chart": ALL, "kind": ALL}, "value"),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
     prevent_initial_call=True,
 )
-def update_charts(values: list) -> tuple[list, list, list, list]:
+def update_charts(values: list) -> tuple[list, list, list, list, list]:
     ids = [item["id"] for item in ctx.inputs_list[0]]
     query = control_query(values, ids)
-    figures, subtitles, hrefs, codes = [], [], {}, {}
+    figures: list = []
+    subtitles: list = []
+    sources: list = []
+    hrefs: dict[tuple[str, str], str] = {}
+    codes: dict[tuple[str, str], str] = {}
     for spec in ctx.outputs_list[0]:
         chart = CHARTS[spec["id"]["chart"]]
         rendered = safe_render(chart, query)
-        figures.append(rendered.figure)
-        subtitles.append(subtitle(for_chart(chart.sources, rendered.frame, chart.date_columns)))
-        for kind, code in embed_snippets_for(chart, rendered.options).items():
+        figures.append(rendered.spec)
+        subtitles.append(subtitle(of_render(rendered.reads, rendered.frame, chart.date_columns)))
+        sources.append(source_line(rendered.reads))
+        for kind, code in embed_snippets_for(rendered).items():
             codes[(chart.id, kind)] = code
         for link in download_links(chart, rendered.options):
             if hasattr(link, "href"):
                 hrefs[(chart.id, link.id["fmt"])] = link.href
     links = [
-        hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[2]
+        hrefs.get((spec["id"]["chart"], spec["id"]["fmt"]), "") for spec in ctx.outputs_list[3]
     ]
     snippet_values = [
-        codes.get((spec["id"]["chart"], spec["id"]["kind"]), "") for spec in ctx.outputs_list[3]
+        codes.get((spec["id"]["chart"], spec["id"]["kind"]), "") for spec in ctx.outputs_list[4]
     ]
-    return figures, subtitles, links, snippet_values
+    return figures, subtitles, sources, links, snippet_values
 
 
 @callback(
@@ -64,7 +76,7 @@ def fill_table(clicks: int | None, values: list) -> list:
     The <summary> toggles <details> natively (mouse, Enter, Space); its click count says
     whether it is open, since html.Details does not report `open` back to Dash.
     """
-    if not clicks or clicks % 2 == 0:
+    if not isinstance(clicks, int) or isinstance(clicks, bool) or clicks % 2 == 0:
         return []
     chart = CHARTS[ctx.outputs_list["id"]["chart"]]
     query = control_query(values, [item["id"] for item in ctx.inputs_list[1]])

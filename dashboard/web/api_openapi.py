@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dashboard.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
+from dashboard.web.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
 
 _REF = "#/components/"
 _NULLABLE_STRING = {"type": ["string", "null"]}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dash
 
-from dashboard import api_rows, data
-from dashboard.charts import Chart
+from dashboard.charts.chart import Chart
+from dashboard.data import door
+from dashboard.web import api_rows
 from data_sources.source import Source
 from data_sources.store import VersionInfo
 
@@ -37,7 +38,7 @@ def chart_item(chart: Chart) -> dict[str, object]:
         "title": chart.title,
         "description": chart.description,
         "page": chart.page,
-        "sources": list(chart.sources),
+        "sources": list(chart.declared_sources),
         "options": options,
         "links": {
             "page": _page_url(chart),
@@ -65,7 +66,7 @@ def version_item(info: VersionInfo | None) -> dict[str, object] | None:
 
 def dataset_item(source: Source, status: dict | None = None) -> dict[str, object]:
     """One public dataset's entry in /api/v1/datasets."""
-    store = data.store()
+    current = door.current_versions().get(source.id)
     columns = [str(c) for c in getattr(source.schema, "columns", {})]
     base = f"{PREFIX}/datasets/{source.id}"
     return {
@@ -80,7 +81,7 @@ def dataset_item(source: Source, status: dict | None = None) -> dict[str, object
         "attribution": source.attribution,
         "columns": [*columns, *api_rows.PROVENANCE],
         "time_columns": api_rows.time_columns(columns),
-        "version": version_item(store.current_version(source.id)),
+        "version": version_item(door.version_info(source.id, current) if current else None),
         "stale": (status or {}).get("stale"),
         "links": {"self": base, "csv": f"{base}.csv", "json": f"{base}.json"},
     }

@@ -1,5 +1,6 @@
 """Read-side helpers: curated and live tables as the charts need them, each row keeping its
-provenance (dataset, row id, source URL and title, access date, confidence, store version)."""
+provenance (dataset, row id, source URL and title, access date, confidence, store version).
+Every read goes through `door.load`, so it is recorded in the render's read context."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from dashboard import data
+from dashboard.data import door
 
 CITATION = ("dataset", "row_id", "source_url", "source_title", "accessed", "confidence")
 PROVENANCE = [*CITATION, "version"]
@@ -20,13 +21,17 @@ EVENT_DATASETS = (
     "rail_events",
     "trade_notes",
 )
+# The shared event layer (`events=1`) draws closures, clashes, handovers, price and mandate
+# changes: trade_notes holds statements and notes only, so the layer does not read it (a test
+# checks that it never holds an overlaid category).
+OVERLAY_DATASETS = tuple(d for d in EVENT_DATASETS if d != "trade_notes")
 # Unit conversions to a chart's common unit; the original unit stays in `unit_original`.
 _SCALE = {("USD m", "USD bn"): 0.001, ("USD bn", "USD m"): 1000.0}
 
 
 def curated(dataset_id: str) -> pd.DataFrame:
     """A curated table with `dataset`, `row_id` and `version` columns added."""
-    loaded = data.load(dataset_id)
+    loaded = door.load(dataset_id)
     frame = loaded.frame
     if frame.empty:
         return frame
@@ -85,7 +90,7 @@ def events(
 
 def live(source_id: str) -> pd.DataFrame:
     """A live source's current table with `dataset`, `version` and `fetched_at` columns."""
-    loaded = data.load(source_id)
+    loaded = door.load(source_id)
     frame = loaded.frame
     if frame.empty:
         return frame
@@ -95,3 +100,14 @@ def live(source_id: str) -> pd.DataFrame:
     fetched = loaded.fetched_at
     frame["fetched_at"] = fetched.isoformat(timespec="seconds") if fetched else None
     return frame
+
+
+def refs(frame: pd.DataFrame) -> str:
+    """`dataset#row_id@version;…` of the rows a derived value was computed from (the
+    `derived_from` column of rows that are not themselves source rows)."""
+    if frame.empty:
+        return ""
+    return ";".join(
+        f"{d}#{r}@{'' if pd.isna(v) else int(v)}"
+        for d, r, v in zip(frame["dataset"], frame["row_id"], frame["version"], strict=True)
+    )

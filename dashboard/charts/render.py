@@ -1,0 +1,65 @@
+"""Render a chart: options from a query, its rows and the event layer read through the data door,
+the figure built, and the whole cached under the versions it read (`cache.memo`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.chart import Chart
+from dashboard.charts.event_layer import overlay_events
+from dashboard.data import cache
+from dashboard.data.door import Reads
+from dashboard.figures.common import add_event_overlay
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A chart as drawn: its options, the rows it shows, the figure (as plotly JSON), the events
+    overlaid on it, and what it read. Shared between requests: don't mutate."""
+
+    chart: Chart
+    options: dict[str, object]
+    frame: pd.DataFrame
+    spec: dict[str, Any]
+    events: pd.DataFrame
+    reads: Reads
+    key: str
+
+    @property
+    def figure(self) -> go.Figure:
+        """The figure as a plotly object (built from the cached JSON without re-validation)."""
+        return go.Figure(self.spec, _validate=False)
+
+
+def option_key(options: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """Options in a canonical, hashable form (part of every cache key)."""
+    return tuple(sorted((k, repr(v)) for k, v in options.items()))
+
+
+def _build(chart: Chart, options: dict[str, object]) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    frame = chart.data(options)
+    figure = chart.figure(frame, options)
+    events = overlay_events(options) if chart.has_events else pd.DataFrame()
+    if not events.empty:
+        figure = add_event_overlay(figure, events)
+    return frame, figure.to_plotly_json(), events
+
+
+def render(chart: Chart, query: Mapping[str, object]) -> Rendered:
+    """Options from a query (bad values -> defaults), then the data and the figure.
+
+    Cached per chart, options and the versions of everything the build read (the event layer
+    included), so a promotion of any of them is picked up at once; within a frozen read context
+    (`door.reading(pins)`) the pinned versions are read.
+    """
+    options = chart.parse(query)
+    built, reads, key = cache.memo(
+        "chart", (chart.id, option_key(options)), lambda: _build(chart, options)
+    )
+    frame, spec, events = built
+    return Rendered(chart, options, frame, spec, events, reads, key)

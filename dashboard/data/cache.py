@@ -1,0 +1,161 @@
+"""The one cache mechanism: flask-caching backends, one key function, and `memo`, which caches a
+build together with the reads it made.
+
+- `shared()`: rendered charts, KPI values and whole responses. SimpleCache in this process by
+  default; RedisCache when REDIS_URL is set, so every gunicorn worker and dyno shares entries.
+  A Redis outage is logged once and served uncached, never an error page.
+- `local()`: this process only — immutable store versions and short-lived status snapshots.
+
+Keys carry the versions a build read, so a promotion changes the key: nothing is invalidated by
+hand and nothing waits for a TTL (the TTL on Redis only bounds memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask_caching.backends.base import BaseCache
+from flask_caching.backends.rediscache import RedisCache
+from flask_caching.backends.simplecache import SimpleCache
+
+from data_sources import config
+
+if TYPE_CHECKING:
+    from dashboard.data.door import Reads
+
+log = logging.getLogger(__name__)
+REDIS_TIMEOUT = 7 * 24 * 3600  # seconds; entries are keyed by version, this only bounds memory
+_PREFIX = "pp:"
+T = TypeVar("T")
+
+
+class Guarded:
+    """A backend whose failures (Redis down, a timeout) mean "no cache", logged once per outage."""
+
+    def __init__(self, backend: BaseCache, name: str) -> None:
+        self.backend, self.name = backend, name
+        self.failing = False
+
+    def _failed(self, exc: Exception) -> None:
+        if not self.failing:
+            log.warning("%s cache unavailable, serving uncached: %s", self.name, exc)
+        self.failing = True
+
+    def _ok(self) -> None:
+        if self.failing:
+            log.warning("%s cache is back", self.name)
+        self.failing = False
+
+    def get(self, key: str) -> Any:
+        try:
+            value = self.backend.get(key)
+        except Exception as exc:  # redis.exceptions.RedisError, socket errors, bad pickles
+            self._failed(exc)
+            return None
+        self._ok()
+        return value
+
+    def set(self, key: str, value: object, timeout: int | None = None) -> None:
+        try:
+            self.backend.set(key, value, timeout=timeout)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._ok()
+
+    def clear(self) -> None:
+        try:
+            self.backend.clear()
+        except Exception as exc:
+            self._failed(exc)
+
+
+_backends: dict[str, Guarded] = {}
+_backends_lock = threading.Lock()
+
+
+def _make_shared() -> Guarded:
+    url = config.env("REDIS_URL")
+    if not url:
+        return Guarded(SimpleCache(threshold=2048, default_timeout=0), "in-process")
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    backend = RedisCache(host=client, default_timeout=REDIS_TIMEOUT, key_prefix=_PREFIX)
+    return Guarded(backend, "redis")
+
+
+def shared() -> Guarded:
+    """Rendered output, shared across workers when REDIS_URL is set."""
+    with _backends_lock:
+        if "shared" not in _backends:
+            _backends["shared"] = _make_shared()
+        return _backends["shared"]
+
+
+def local() -> Guarded:
+    """This process only: immutable versions and short-lived snapshots."""
+    with _backends_lock:
+        if "local" not in _backends:
+            _backends["local"] = Guarded(SimpleCache(threshold=512, default_timeout=0), "local")
+        return _backends["local"]
+
+
+def clear() -> None:
+    """Forget everything (tests, switching stores)."""
+    for backend in (local(), shared()):
+        backend.clear()
+
+
+def reset_backends() -> None:
+    """Re-read REDIS_URL (tests)."""
+    with _backends_lock:
+        _backends.clear()
+
+
+def key(kind: str, *parts: object) -> str:
+    """The one key function: a kind (chart, route, ...) and its normalised parts — options, lang,
+    and the versions read — hashed."""
+    return kind + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
+    """`build()` once per (kind, params, versions it reads); returns (value, reads, key).
+
+    Which sources a build reads is remembered under (kind, params); the value's key adds their
+    current versions and freshness (`door.signature`). A build that now reads other sources
+    necessarily read a source whose version changed, so the key changed too: a stale entry is
+    never served. Reads of a hit are replayed into the enclosing read context.
+    """
+    from dashboard.data import door
+
+    cache = shared()
+    deps_key = key("deps:" + kind, params)
+    sources = cache.get(deps_key)
+    if sources is not None:
+        value_key = key(kind, params, door.frozen(), door.signature(sources))
+        hit = cache.get(value_key)
+        if hit is not None:
+            value, reads = hit
+            door.record(reads)
+            return value, reads, value_key
+    with door.reading() as reads:
+        value = build()
+    value_key = key(kind, params, door.frozen(), door.signature(reads.sources(), reads))
+    cache.set(deps_key, reads.sources())
+    cache.set(value_key, (value, reads))
+    return value, reads, value_key
+
+
+def peek_key(kind: str, params: object) -> str | None:
+    """The key `memo` would use now, if the sources of (kind, params) are known (for 304s)."""
+    from dashboard.data import door
+
+    sources = shared().get(key("deps:" + kind, params))
+    if sources is None:
+        return None
+    return key(kind, params, door.frozen(), door.signature(sources))

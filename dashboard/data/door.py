@@ -1,0 +1,270 @@
+"""The dashboard's one door to the store: every read of a dataset by a page, chart, KPI, embed,
+download or the API goes through `load` here, inside a read context that records what was read
+(`(source_id, version)` for every dataset touched, a source with no version included).
+
+Cache keys, ETags, "as of", source lines, frozen `version=` pins and download provenance are all
+derived from that record (`Reads`), never from a hand-kept list of sources.
+
+Versions are immutable, so a frame is cached per (store, source, version) in this process; which
+version is current comes from one snapshot query, refreshed at most every `CURRENT_TTL` seconds.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from dashboard.data import cache
+from data_sources import registry
+from data_sources.status import all_status
+from data_sources.store import Store, VersionInfo
+
+CURRENT_TTL = 1  # seconds: a promotion is visible to every worker within this
+STATUS_TTL = 5  # seconds: stale / failed badges
+VERSION_MAX = 2**31 - 1  # store ids are 32-bit integers
+
+_lock = threading.Lock()
+_store: Store | None = None
+
+
+def store() -> Store:
+    """The process-wide store (DATABASE_URL), created on first use."""
+    global _store
+    with _lock:
+        if _store is None:
+            _store = Store()
+            _store.create_schema()
+        return _store
+
+
+def set_store(new: Store | None) -> None:
+    """Point the dashboard at another store (tests, benchmarks) and forget cached state."""
+    global _store
+    with _lock:
+        _store = new
+    cache.clear()
+
+
+def reset() -> None:
+    """Forget every cached version, status and render (tests, benchmarks)."""
+    cache.clear()
+
+
+@dataclass
+class Reads:
+    """What one render or request read: source id -> the version read (None: it had none)."""
+
+    items: dict[str, VersionInfo | None] = field(default_factory=dict)
+
+    def add(self, source_id: str, info: VersionInfo | None) -> None:
+        self.items[source_id] = info
+
+    def merge(self, other: Reads) -> None:
+        self.items.update(other.items)
+
+    def sources(self) -> tuple[str, ...]:
+        """Every source touched, sorted (with or without a version)."""
+        return tuple(sorted(self.items))
+
+    def present(self) -> tuple[str, ...]:
+        """The sources that had a version: those whose data can reach the output."""
+        return tuple(s for s in self.sources() if self.items[s] is not None)
+
+    def versions(self) -> dict[str, int]:
+        """source id -> version id of what was read (sources with a version)."""
+        return {s: info.id for s, info in sorted(self.items.items()) if info is not None}
+
+    def info(self, source_id: str) -> VersionInfo | None:
+        return self.items.get(source_id)
+
+    def header(self) -> str:
+        """`gas_imports=12,border_clashes=31` (the `X-Data-Versions` header of downloads)."""
+        return ",".join(f"{s}={v}" for s, v in self.versions().items())
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self.items
+
+
+@dataclass
+class _Context:
+    frozen: bool  # pinned versions only: a source not pinned reads as absent
+    pins: Mapping[str, int]
+    current: Mapping[str, int]
+    reads: Reads
+
+
+_stack: contextvars.ContextVar[tuple[_Context, ...]] = contextvars.ContextVar("reads", default=())
+
+
+@contextmanager
+def reading(pins: Mapping[str, int] | None = None) -> Iterator[Reads]:
+    """A read context: every `load` inside it is recorded in the yielded `Reads`.
+
+    `pins` (frozen embeds, `?version=`) fix the versions read; within a frozen context a source
+    that is not pinned reads as absent, so a frozen output can never move. Nested contexts inherit
+    the outer one's pins and snapshot, and pass their reads up when they close.
+    """
+    outer = _stack.get()
+    if pins is not None:
+        context = _Context(True, dict(pins), {}, Reads())
+    elif outer:
+        parent = outer[-1]
+        context = _Context(parent.frozen, parent.pins, parent.current, Reads())
+    else:
+        context = _Context(False, {}, current_versions(), Reads())
+    token = _stack.set((*outer, context))
+    try:
+        yield context.reads
+    finally:
+        _stack.reset(token)
+        if outer:
+            outer[-1].reads.merge(context.reads)
+
+
+def record(reads: Reads) -> None:
+    """Replay reads made earlier (a cache hit) into the enclosing context, if any."""
+    stack = _stack.get()
+    if stack:
+        stack[-1].reads.merge(reads)
+
+
+def frozen() -> bool:
+    stack = _stack.get()
+    return bool(stack) and stack[-1].frozen
+
+
+def _resolve(source_id: str) -> int | None:
+    """The version id a read of `source_id` gets in the current context."""
+    stack = _stack.get()
+    if not stack:
+        return current_versions().get(source_id)
+    context = stack[-1]
+    if context.frozen:
+        return context.pins.get(source_id)
+    return context.current.get(source_id)
+
+
+def versions_for(sources: Iterable[str]) -> tuple[tuple[str, int | None], ...]:
+    """The versions reads of these sources would get now (for a cache key before rendering)."""
+    return tuple((s, _resolve(s)) for s in sorted(set(sources)))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A source's table with the version it came from (for "as of" and provenance)."""
+
+    source_id: str
+    version: VersionInfo | None
+    frame: pd.DataFrame
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        return self.version.fetched_at if self.version else None
+
+
+def load(source_id: str, version_id: int | None = None) -> Dataset:
+    """The version the context resolves (or `version_id`); an empty frame when there is none.
+    The read is recorded in the current context."""
+    registry.get(source_id)  # unknown ids raise KeyError
+    chosen = version_id if version_id is not None else _resolve(source_id)
+    loaded = _load_version(source_id, chosen) if chosen is not None else None
+    info, frame = loaded if loaded is not None else (None, pd.DataFrame())
+    stack = _stack.get()
+    if stack:
+        stack[-1].reads.add(source_id, info)
+    return Dataset(source_id, info, frame)
+
+
+def _load_version(source_id: str, version_id: int) -> tuple[VersionInfo, pd.DataFrame] | None:
+    """A stored version's metadata and table; versions never change, so they are cached."""
+    s = store()
+    key = cache.key("version", (s.url, source_id, version_id))
+    hit = cache.local().get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]  # (VersionInfo, DataFrame) we stored below
+    loaded = s.load(source_id, version_id)
+    if loaded is not None:
+        cache.local().set(key, loaded)
+    return loaded
+
+
+def current_versions() -> dict[str, int]:
+    """source id -> current version id, from one query at most every CURRENT_TTL seconds."""
+    s = store()
+    key = cache.key("current", s.url)
+    hit = cache.local().get(key)
+    if hit is None:
+        hit = {source_id: info.id for source_id, info in s.current_versions().items()}
+        cache.local().set(key, hit, timeout=CURRENT_TTL)
+    return dict(hit)
+
+
+def version_info(source_id: str, version_id: int) -> VersionInfo | None:
+    """Metadata of one stored version of this source (None if unknown)."""
+    if not 1 <= version_id <= VERSION_MAX:
+        return None
+    loaded = _load_version(source_id, version_id)
+    return loaded[0] if loaded else None
+
+
+def list_versions(source_id: str) -> list[VersionInfo]:
+    return store().list_versions(source_id)
+
+
+def resolve_versions(version_ids: Iterable[int]) -> dict[str, int]:
+    """Map store version ids (one global sequence) to their sources; unknown ids raise KeyError."""
+    found: dict[str, int] = {}
+    for version_id in version_ids:
+        info = store().version_by_id(version_id) if 1 <= version_id <= VERSION_MAX else None
+        if info is None:
+            raise KeyError(version_id)
+        found[info.source_id] = info.id
+    return found
+
+
+def parse_pins(raw: str) -> dict[str, int]:
+    """`?version=12,15` -> {source: version}; ValueError names what is wrong."""
+    try:
+        ids = [int(part) for part in raw.split(",") if part.strip()]
+        if not ids:
+            raise ValueError
+        return resolve_versions(ids)
+    except (ValueError, KeyError):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise ValueError(f"version {shown!r}: not known store version ids") from None
+
+
+def statuses() -> dict[str, dict[str, Any]]:
+    """`status` of every registered source keyed by id (refreshed every STATUS_TTL seconds)."""
+    s = store()
+    key = cache.key("status", s.url)
+    hit = cache.local().get(key)
+    if hit is None:
+        hit = {row["id"]: row for row in all_status(s, registry.SOURCES)}
+        cache.local().set(key, hit, timeout=STATUS_TTL)
+    return hit  # type: ignore[no-any-return]  # the dict stored just above
+
+
+def signature(
+    sources: Iterable[str], reads: Reads | None = None
+) -> tuple[tuple[str, int | None, str], ...]:
+    """What a cache key needs of these sources: the version a read gets now (or got, in `reads`)
+    and, outside frozen contexts, the freshness state shown beside it (stale / failed badges)."""
+    rows = {} if frozen() else statuses()
+    out = []
+    if reads is not None:
+        pairs = tuple((s, info.id if info else None) for s, info in sorted(reads.items.items()))
+    else:
+        pairs = versions_for(sources)
+    for source_id, version in pairs:
+        row = rows.get(source_id, {})
+        state = "failed" if row.get("state") == "failed" else "stale" if row.get("stale") else ""
+        out.append((source_id, version, state))
+    return tuple(out)

@@ -1,0 +1,115 @@
+"""KPI embeds: one number per pressure point as a script-free HTML card or an SVG."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import pandas as pd
+from flask import Flask, Response, request
+
+from dashboard.charts import kpis
+from dashboard.charts.kpis import Kpi, KpiValue
+from dashboard.data.door import Reads
+from dashboard.data.freshness import of_render
+from dashboard.web.embed_static import STATIC
+from dashboard.web.responses import respond
+
+THEMES = ("light", "dark", "auto")
+_EMPTY = pd.DataFrame()
+
+
+def _not_found(kpi_id: str, mimetype: str) -> Response:
+    known = ", ".join(kpis.BY_ID)
+    return Response(f"No KPI {escape(kpi_id)!s}. KPIs: {known}\n", status=404, mimetype=mimetype)
+
+
+def _theme() -> str:
+    theme = request.args.get("theme", "light")
+    return theme if theme in THEMES else "light"
+
+
+def _params(kpi: Kpi) -> tuple:
+    """A KPI card depends on the KPI, the theme and, for daily KPIs, today's date."""
+    return (kpi.id, _theme(), date.today().isoformat() if kpi.daily else "")
+
+
+def kpi_html(kpi_id: str) -> Response:
+    kpi = kpis.BY_ID.get(kpi_id)
+    if kpi is None:
+        return _not_found(kpi_id, "text/plain")
+    response, _reads = respond("kpi-html", _params(kpi), lambda: _kpi_html(kpi))
+    return response
+
+
+def kpi_svg(kpi_id: str) -> Response:
+    """A 360×150 card as SVG: for newsletters and CMSs that strip iframes."""
+    kpi = kpis.BY_ID.get(kpi_id)
+    if kpi is None:
+        return _not_found(kpi_id, "text/plain")
+    response, _reads = respond("kpi-svg", _params(kpi), lambda: _kpi_svg(kpi))
+    return response
+
+
+def _inner_html(value: KpiValue | None, reads: Reads) -> str:
+    if value is None:
+        return '<div class="pp-kpi-value">—</div><p>No figure loaded yet.</p>'
+    stale = of_render(reads, _EMPTY).stale
+    unit = escape(value.unit) if value.number is not None and "%" not in value.value else ""
+    return (
+        f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
+        + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
+        + f'<p class="pp-asof">{escape(value.period)} · as of {escape(value.accessed)}'
+        + (' <span class="pp-stale">stale</span>' if stale else "")
+        + "</p>"
+        + f'<footer>Source: <a href="{escape(value.source_url)}" target="_blank" '
+        f'rel="noopener">{escape(value.source_title)}</a></footer>'
+    )
+
+
+def _kpi_html(kpi: Kpi) -> Response:
+    value, reads, _key = kpis.value_of(kpi)
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(kpi.title)} — Pressure Points</title>"
+        f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}"></head>'
+        f'<body data-theme="{_theme()}"><figure class="pp-embed pp-kpi">'
+        f"<h1>{escape(kpi.title)}</h1>{_inner_html(value, reads)}</figure></body></html>"
+    )
+    response = Response(page, mimetype="text/html")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _kpi_svg(kpi: Kpi) -> Response:
+    value, _reads, _key = kpis.value_of(kpi)
+    dark = _theme() == "dark"
+    bg, fg, muted = ("#16181d", "#e8e8e8", "#b5b5b5") if dark else ("#ffffff", "#1d1d1d", "#555")
+    lines = [(f"{value.value}" if value else "—", 34, 700, fg, 62)]
+    if value and value.change:
+        lines.append((value.change[:60], 12, 400, fg, 86))
+    if value:
+        lines.append((f"{value.period} · as of {value.accessed}", 12, 400, muted, 108))
+        lines.append((f"Source: {value.source_title}"[:70], 11, 400, muted, 130))
+    text = "".join(
+        f'<text x="14" y="{y}" font-size="{size}" font-weight="{weight}" fill="{colour}">'
+        f"{escape(content)}</text>"
+        for content, size, weight, colour, y in lines
+    )
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="360" height="150" viewBox="0 0 360 150" '
+        f'role="img" aria-label="{escape(kpi.title)}">'
+        f'<rect width="360" height="150" rx="6" fill="{bg}" stroke="#ccc"/>'
+        '<g font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
+        f'<text x="14" y="26" font-size="14" font-weight="600" fill="{fg}">'
+        f"{escape(kpi.title)}</text>{text}</g></svg>"
+    )
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/embed/kpi/<kpi_id>.svg", "embed_kpi_svg", kpi_svg)
+    server.add_url_rule("/embed/kpi/<kpi_id>", "embed_kpi", kpi_html)

@@ -1,0 +1,66 @@
+"""Whole responses cached by what they read: `respond` builds a response once per (route, its
+normalised parameters, the versions it read), sends an ETag derived from that key and answers a
+matching If-None-Match with 304."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
+
+from flask import Response, request
+
+from dashboard.data import cache, door
+from dashboard.data.door import Reads
+
+_KEEP_HEADERS = (
+    "Cache-Control",
+    "Content-Disposition",
+    "Access-Control-Allow-Origin",
+    "X-Data-Versions",
+)
+
+
+def etag_of(key: str) -> str:
+    """A strong entity tag (unquoted) for a cache key."""
+    return key.rpartition(":")[2][:32]
+
+
+def not_modified(tag: str) -> bool:
+    """If-None-Match names this tag (weak or strong, with or without a `:gzip` suffix) or `*`.
+    An empty or unparsable header matches nothing."""
+    header = request.if_none_match
+    if header.star_tag:
+        return True
+    return any(
+        t and t.split(":", 1)[0] == tag for t in header.as_set(include_weak=True) if t is not None
+    )
+
+
+def respond(
+    kind: str,
+    params: object,
+    build: Callable[[], Response],
+    pins: Mapping[str, int] | None = None,
+) -> tuple[Response, Reads]:
+    """The response of `build()` (a 200), cached under the versions it read; within `pins` a
+    frozen read context. Exceptions from `build` propagate and nothing is cached."""
+
+    def built() -> tuple[bytes, str, dict[str, str]]:
+        response = build()
+        kept = {h: response.headers[h] for h in _KEEP_HEADERS if h in response.headers}
+        return response.get_data(), response.content_type, kept
+
+    context = door.reading(pins) if pins is not None else nullcontext()
+    with context:
+        (body, content_type, headers), reads, key = cache.memo(kind, params, built)
+    tag = etag_of(key)
+    if not_modified(tag):
+        response = Response(status=304)
+        response.headers.remove("Content-Type")
+    else:
+        response = Response(body, content_type=content_type)
+    for name, value in headers.items():
+        if name in ("Cache-Control", "Access-Control-Allow-Origin") or response.status_code == 200:
+            response.headers[name] = value
+    response.set_etag(tag)
+    return response, reads
