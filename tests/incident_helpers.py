@@ -5,9 +5,8 @@ from __future__ import annotations
 import gzip
 from urllib.parse import parse_qs
 
-from data_sources.refresh import SourceReport
 from data_sources.store import Store, metadata
-from tests.test_faults import FAULTS, assert_still_current
+from tests.faults import FAULTS, assert_failed_and_kept
 from tests.upstream import FakeUpstream
 
 __all__ = ["FAULTS", "FakeClock", "assert_failed_and_kept", "enable_post", "store_dump"]
@@ -26,23 +25,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.calls.append(seconds)
         self.now += seconds
-
-
-def assert_failed_and_kept(
-    store: Store,
-    source_id: str,
-    report: SourceReport,
-    before,  # type: ignore[no-untyped-def]
-    expected: str | None,
-) -> None:
-    """The refresh failed with `expected` (or a not-data class) and `before` is still current."""
-    assert report.outcome == "failed", report
-    if expected:
-        assert report.error_class == expected, report.error
-    else:
-        assert report.error_class in {"invalid_payload", "schema_drift", "empty_result"}, report
-    assert report.error and "\n" not in report.error
-    assert_still_current(store, source_id, before)
 
 
 def store_dump(store: Store) -> str:

@@ -12,7 +12,7 @@ from data_sources.refresh import refresh, refresh_source
 from data_sources.sources import acled
 from data_sources.status import source_status
 from tests.conftest import fixture_bytes
-from tests.incident_helpers import assert_failed_and_kept, enable_post, store_dump
+from tests.incident_helpers import enable_post, store_dump
 from tests.upstream import Reply
 
 USER, PASSWORD = "analyst@example.org", "correct-horse-battery-staple-42"
@@ -146,19 +146,3 @@ def test_token_refused_twice_fails_clearly(store, api, forms, make_http) -> None
     assert (report.outcome, report.error_class) == ("failed", "auth_failed")
     assert "freshly issued token" in report.error
     assert len(forms) == 2 and api.hits("/api/acled/read") == 2
-
-
-def test_faults_keep_the_previous_version(store, api, make_http) -> None:
-    first = refresh_source(store, acled.SOURCE, http_factory=make_http)
-    assert first.outcome == "ok", first.error
-    before = store.load("acled")
-    for reply, expected in [
-        (Reply(b"down", status=503, content_type="text/plain"), "http_5xx"),
-        (Reply(b"<!DOCTYPE html><html>login</html>", content_type="text/html"), "invalid_payload"),
-        (Reply(b'{"status": 200, "data": [{"event_id_cnty":'), "invalid_payload"),
-        (Reply(b'{"status": 200, "success": true, "rows": []}'), "schema_drift"),
-        (Reply(EMPTY), "empty_result"),
-    ]:
-        api.route("/api/acled/read", reply)
-        report = refresh_source(store, acled.SOURCE, http_factory=make_http)
-        assert_failed_and_kept(store, "acled", report, before, expected)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def env(tmp_path: Path, upstream: FakeUpstream) -> dict[str, str]:
     for h in HARNESSES.values():
-        upstream.route(h.prefix, h.healthy)
+        h.serve(upstream)
     values = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'store.sqlite3'}",
@@ -34,7 +34,9 @@ def env(tmp_path: Path, upstream: FakeUpstream) -> dict[str, str]:
         "REFRESH_LOCK_WAIT": "0.5",
     }
     for h in HARNESSES.values():
-        values[f"{h.source.id.upper()}_BASE_URL"] = upstream.url + h.base_suffix
+        values.update(h.env_vars(upstream.url))
+        for name in h.unset:
+            values.pop(name, None)
     values.pop("COMTRADE_API_KEY", None)
     return values
 

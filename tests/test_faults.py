@@ -1,12 +1,12 @@
-"""The fault list (research/anchors_reliability_perf.md §A.2) against every live source: after
-each fault the earlier version is still current, complete and readable; nothing half-written."""
+"""The fault list against every live source, driven by the one harness table (tests/harness.py):
+after each fault the earlier version is still current, complete and readable; nothing
+half-written. Then retries, Retry-After, no-op refreshes and isolation, also for every source."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from email.utils import format_datetime
 
-import pandas as pd
 import pytest
 import requests
 import responses
@@ -16,79 +16,65 @@ from data_sources.source import Source
 from data_sources.sources import worldbank
 from data_sources.status import source_status
 from data_sources.store import Store, now_utc
+from tests.faults import FAULTS, assert_failed_and_kept, assert_still_current
 from tests.harness import HARNESSES, Harness
 from tests.upstream import Reply
 
 SOURCE_IDS = list(HARNESSES)
+LIVE_SOURCES = {"worldbank", "comtrade", "imf_imts", "hdx_acled", "ucdp", "gdelt", "acled"}
+
+
+def _fault_cases() -> list:  # type: ignore[type-arg]
+    """(source, prefix, fault) for every row of the table, every fault prefix, every fault."""
+    cases = []
+    for h in HARNESSES.values():
+        prefixes = (h.prefix, *h.fault_prefixes)
+        for prefix in prefixes:
+            for fault in [*FAULTS, *h.extra_faults]:
+                where = f"@{prefix}" if len(prefixes) > 1 else ""
+                cases.append(pytest.param(h.id, prefix, fault, id=f"{h.id}-{fault}{where}"))
+    return cases
+
+
+def test_the_table_covers_every_live_source() -> None:
+    assert set(HARNESSES) == LIVE_SOURCES
 
 
 @pytest.fixture(params=SOURCE_IDS)
 def harness(request, upstream, monkeypatch) -> Harness:  # type: ignore[no-untyped-def]
-    h = HARNESSES[request.param]
+    return _ready(HARNESSES[request.param], upstream, monkeypatch)
+
+
+def _ready(h: Harness, upstream, monkeypatch) -> Harness:  # type: ignore[no-untyped-def]
     h.point_at(upstream, monkeypatch)
-    upstream.route(h.prefix, h.healthy)
+    h.serve(upstream)
     return h
+
+
+def _promote_first(store: Store, h: Harness, make_http):  # type: ignore[no-untyped-def]
+    report = refresh_source(store, h.source, http_factory=make_http)
+    assert report.outcome == "ok", report.error
+    return store.load(h.id)
 
 
 @pytest.fixture
 def promoted(store: Store, harness: Harness, make_http):  # type: ignore[no-untyped-def]
     """A store where the source already has a good version; returns (version, frame)."""
-    report = refresh_source(store, harness.source, http_factory=make_http)
-    assert report.outcome == "ok", report.error
-    return store.load(harness.source.id)
+    return _promote_first(store, harness, make_http)
 
 
-def assert_still_current(store: Store, source_id: str, before) -> None:  # type: ignore[no-untyped-def]
-    info, frame = before
-    after = store.load(source_id)
-    assert after is not None
-    assert (after[0].id, after[0].sha256, after[0].rows) == (info.id, info.sha256, info.rows)
-    pd.testing.assert_frame_equal(after[1], frame)
-    assert [v.id for v in store.list_versions(source_id)] == [info.id]
-
-
-def break_it(upstream, harness: Harness, reply) -> None:  # type: ignore[no-untyped-def]
-    upstream.route(harness.prefix, reply)
-
-
-FAULTS = {
-    "persistent_5xx": (Reply(b"oops", status=503, content_type="text/plain"), "http_5xx"),
-    "html_page": (
-        Reply(b"<!DOCTYPE html><html><body>Maintenance</body></html>", content_type="text/html"),
-        "invalid_payload",
-    ),
-    "invalid_json_or_csv": (
-        Reply(b'[{"page":1,"pages":1},[{"indicator":', content_type="application/json"),
-        None,
-    ),
-    "truncated_body": (Reply(b"x" * 5000, truncate_at=1000), "truncated_body"),
-    "read_stall": (Reply(b"[]", stall=1.5), "read_timeout"),
-    "empty_answer": (Reply(b"", content_type="application/json"), None),
-    "too_many_requests_forever": (
-        Reply(
-            b"slow down", status=429, content_type="text/plain", headers={"Retry-After": "86400"}
-        ),
-        "rate_limited",
-    ),
-}
-
-
-@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize(("source_id", "prefix", "fault"), _fault_cases())
 def test_fault_keeps_previous_version(
-    fault, store, harness, promoted, upstream, make_http, fake_sleep
+    source_id, prefix, fault, store, upstream, monkeypatch, make_http, fake_sleep
 ) -> None:
-    reply, expected_class = FAULTS[fault]
-    break_it(upstream, harness, reply)
-    report = refresh_source(store, harness.source, http_factory=make_http)
-    assert report.outcome == "failed"
-    if expected_class:
-        assert report.error_class == expected_class, report.error
-    else:  # the body is not data; each parser names it its own way, never as success
-        assert report.error_class in {"invalid_payload", "schema_drift", "empty_result"}
-    assert "\n" not in report.error
-    assert_still_current(store, harness.source.id, promoted)
-    status = source_status(store, harness.source)
-    assert status["ok"] is False and status["version"] == promoted[0].id
+    h = _ready(HARNESSES[source_id], upstream, monkeypatch)
+    before = _promote_first(store, h, make_http)
+    reply, expected_class = {**FAULTS, **h.extra_faults}[fault]
+    upstream.route(prefix, reply)
+    report = refresh_source(store, h.source, http_factory=make_http)
+    assert_failed_and_kept(store, source_id, report, before, expected_class)
+    status = source_status(store, h.source)
+    assert status["ok"] is False and status["version"] == before[0].id
     assert status["last_error"] == report.error
     assert all(s < 120 for s in fake_sleep.calls)  # never slept past the Retry-After cap
 
@@ -159,8 +145,7 @@ WB = HARNESSES["worldbank"]
 
 @pytest.fixture
 def wb(upstream, monkeypatch):  # type: ignore[no-untyped-def]
-    WB.point_at(upstream, monkeypatch)
-    upstream.route(WB.prefix, WB.healthy)
+    _ready(WB, upstream, monkeypatch)
     return upstream
 
 
@@ -269,13 +254,12 @@ def test_one_source_failing_does_not_stop_the_others(
     store, upstream, monkeypatch, make_http
 ) -> None:
     for h in HARNESSES.values():
-        h.point_at(upstream, monkeypatch)
-        upstream.route(h.prefix, h.healthy)
+        _ready(h, upstream, monkeypatch)
     upstream.route(WB.prefix, Reply(b"down", status=500))
     sources = [h.source for h in HARNESSES.values()]
     run = refresh(store, sources, http_factory=make_http)
     outcomes = {r.id: r.outcome for r in run.sources}
-    assert outcomes == {"worldbank": "failed", "comtrade": "ok", "imf_imts": "ok"}
+    assert outcomes == {i: "failed" if i == "worldbank" else "ok" for i in LIVE_SOURCES}
     assert run.exit_code == 1
 
 

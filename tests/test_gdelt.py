@@ -12,7 +12,7 @@ from data_sources.refresh import refresh_source
 from data_sources.sources import gdelt
 from data_sources.store import now_utc
 from tests.conftest import fixture_bytes
-from tests.incident_helpers import FAULTS, FakeClock, assert_failed_and_kept
+from tests.incident_helpers import FakeClock, assert_failed_and_kept
 from tests.upstream import Reply
 
 PREFIX = "/api/v2/doc/doc"
@@ -115,14 +115,6 @@ def test_persistent_429_fails_and_keeps_last_good(store, first, gd, make_http, f
     assert_failed_and_kept(store, "gdelt", report, first, "http_429")
     assert "limit requests" in report.error
     assert all(s >= gdelt.MIN_INTERVAL for s in fake_sleep.calls[-3:])
-
-
-@pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault_keeps_previous_version(fault, store, first, gd, make_http) -> None:
-    reply, expected = FAULTS[fault]
-    gd.route(PREFIX, reply)
-    report = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
-    assert_failed_and_kept(store, "gdelt", report, first, expected)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from data_sources.incidents import build_incidents
 from data_sources.refresh import refresh_source
 from data_sources.sources import hdx_acled
 from tests.conftest import fixture_bytes
-from tests.incident_helpers import FAULTS, assert_failed_and_kept
+from tests.incident_helpers import assert_failed_and_kept
 from tests.upstream import Reply
 
 API = "/api/3/action/package_show"
@@ -166,21 +166,6 @@ def test_renamed_resource_is_a_clear_error(store, first, hdx, make_http) -> None
     report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
     assert_failed_and_kept(store, "hdx_acled", report, first, "resource_not_found")
     assert "armenia-acled-conflict-data" in report.error and "political_violence" in report.error
-
-
-@pytest.mark.parametrize("route", [API, DOWNLOAD])
-@pytest.mark.parametrize("fault", [f for f in FAULTS if f != "read_stall"])
-def test_fault_keeps_previous_version(fault, route, store, first, hdx, make_http) -> None:
-    reply, expected = FAULTS[fault]
-    hdx.route(route, reply)
-    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
-    assert_failed_and_kept(store, "hdx_acled", report, first, expected)
-
-
-def test_read_stall_on_the_download(store, first, hdx, make_http) -> None:
-    hdx.route(DOWNLOAD, FAULTS["read_stall"][0])
-    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
-    assert_failed_and_kept(store, "hdx_acled", report, first, "read_timeout")
 
 
 @pytest.mark.parametrize("drift", ["missing_column", "renamed_sheet", "retyped", "month_name"])

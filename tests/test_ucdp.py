@@ -13,7 +13,7 @@ from data_sources.incidents import build_incidents
 from data_sources.refresh import refresh_source
 from data_sources.sources import ucdp
 from tests.conftest import fixture_bytes
-from tests.incident_helpers import FAULTS, assert_failed_and_kept, store_dump
+from tests.incident_helpers import assert_failed_and_kept, store_dump
 from tests.upstream import Reply
 
 FILES = {
@@ -102,14 +102,6 @@ def test_headerless_candidate_file_is_read(store, dl, make_http) -> None:
     assert report.outcome == "ok", report.error
     _, frame = store.load("ucdp")
     assert 500401 in set(frame["id"])
-
-
-@pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault_keeps_previous_version(fault, store, first, dl, make_http) -> None:
-    reply, expected = FAULTS[fault]
-    dl.route("/downloads/", reply)
-    report = refresh_source(store, ucdp.SOURCE, http_factory=make_http)
-    assert_failed_and_kept(store, "ucdp", report, first, expected)
 
 
 @pytest.mark.parametrize(
