@@ -8,10 +8,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import web
 from dashboard.pages import _callbacks  # noqa: F401  (callbacks register on import)
 from dashboard.pages._components import failure_banner
-from dashboard.web import headers
+from dashboard.web import headers, routes
 from dashboard.web.oembed import discovery_link
 
 
@@ -38,7 +37,7 @@ app = PressurePointsDash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
-web.register(server)
+routes.register(server)
 headers.install(app)
 
 

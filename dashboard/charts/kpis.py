@@ -12,8 +12,9 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.data import cache, datasets
+from dashboard.data import datasets
 from dashboard.data.door import Reads
+from dashboard.data.memo import memo
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def value_of(kpi: Kpi) -> tuple[KpiValue | None, Reads, str]:
     """A KPI's value, what it read and its cache key: computed once per versions read (and per
     day for the daily ones)."""
     day = date.today().isoformat() if kpi.daily else ""
-    return cache.memo("kpi", (kpi.id, day), kpi.compute)
+    return memo("kpi", (kpi.id, day), kpi.compute)
 
 
 def _row_value(

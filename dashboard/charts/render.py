@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import overlay_events
-from dashboard.data import cache
 from dashboard.data.door import Reads
+from dashboard.data.memo import memo
 from dashboard.figures.common import add_event_overlay
 
 
@@ -58,7 +58,7 @@ def render(chart: Chart, query: Mapping[str, object]) -> Rendered:
     (`door.reading(pins)`) the pinned versions are read.
     """
     options = chart.parse(query)
-    built, reads, key = cache.memo(
+    built, reads, key = memo(
         "chart", (chart.id, option_key(options)), lambda: _build(chart, options)
     )
     frame, spec, events = built

@@ -1,5 +1,5 @@
-"""The one cache mechanism: flask-caching backends, one key function, and `memo`, which caches a
-build together with the reads it made.
+"""The one cache mechanism: flask-caching backends and one key function (`dashboard.data.memo`
+caches a build together with the reads it made).
 
 - `shared()`: rendered charts, KPI values and whole responses. SimpleCache in this process by
   default; RedisCache when REDIS_URL is set, so every gunicorn worker and dyno shares entries.
@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from flask_caching.backends.base import BaseCache
 from flask_caching.backends.rediscache import RedisCache
@@ -24,13 +23,9 @@ from flask_caching.backends.simplecache import SimpleCache
 
 from data_sources import config
 
-if TYPE_CHECKING:
-    from dashboard.data.door import Reads
-
 log = logging.getLogger(__name__)
 REDIS_TIMEOUT = 7 * 24 * 3600  # seconds; entries are keyed by version, this only bounds memory
 _PREFIX = "pp:"
-T = TypeVar("T")
 
 
 class Guarded:
@@ -121,41 +116,3 @@ def key(kind: str, *parts: object) -> str:
     """The one key function: a kind (chart, route, ...) and its normalised parts — options, lang,
     and the versions read — hashed."""
     return kind + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
-    """`build()` once per (kind, params, versions it reads); returns (value, reads, key).
-
-    Which sources a build reads is remembered under (kind, params); the value's key adds their
-    current versions and freshness (`door.signature`). A build that now reads other sources
-    necessarily read a source whose version changed, so the key changed too: a stale entry is
-    never served. Reads of a hit are replayed into the enclosing read context.
-    """
-    from dashboard.data import door
-
-    cache = shared()
-    deps_key = key("deps:" + kind, params)
-    sources = cache.get(deps_key)
-    if sources is not None:
-        value_key = key(kind, params, door.frozen(), door.signature(sources))
-        hit = cache.get(value_key)
-        if hit is not None:
-            value, reads = hit
-            door.record(reads)
-            return value, reads, value_key
-    with door.reading() as reads:
-        value = build()
-    value_key = key(kind, params, door.frozen(), door.signature(reads.sources(), reads))
-    cache.set(deps_key, reads.sources())
-    cache.set(value_key, (value, reads))
-    return value, reads, value_key
-
-
-def peek_key(kind: str, params: object) -> str | None:
-    """The key `memo` would use now, if the sources of (kind, params) are known (for 304s)."""
-    from dashboard.data import door
-
-    sources = shared().get(key("deps:" + kind, params))
-    if sources is None:
-        return None
-    return key(kind, params, door.frozen(), door.signature(sources))

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from flask import Flask, Response, request
 
 from dashboard.charts.registry import CHARTS
-from dashboard.data import cache, door
+from dashboard.data import door
+from dashboard.data.memo import memo
 from dashboard.web import api_rows
 from dashboard.web.api_catalogue import PREFIX, chart_item, dataset_item, version_item
 from dashboard.web.api_rows import ApiError, is_public
@@ -171,7 +172,7 @@ def _rows(source: Source, query: api_rows.Query) -> Response:
         return payload, mimetype, loaded.version.id, api_rows.etag(source.id, loaded.version, query)
 
     with door.reading(pins):
-        built, _reads, _key = cache.memo("api-rows", (source.id, query), build)
+        built, _reads, _key = memo("api-rows", (source.id, query), build)
     payload, mimetype, version_id, tag = built
     if api_rows.not_modified(_tags(), tag):
         return _conditional(Response(status=304), tag, cache_control)

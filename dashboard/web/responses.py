@@ -9,8 +9,9 @@ from contextlib import nullcontext
 
 from flask import Response, request
 
-from dashboard.data import cache, door
+from dashboard.data import door
 from dashboard.data.door import Reads
+from dashboard.data.memo import memo
 
 _KEEP_HEADERS = (
     "Cache-Control",
@@ -52,7 +53,7 @@ def respond(
 
     context = door.reading(pins) if pins is not None else nullcontext()
     with context:
-        (body, content_type, headers), reads, key = cache.memo(kind, params, built)
+        (body, content_type, headers), reads, key = memo(kind, params, built)
     tag = etag_of(key)
     if not_modified(tag):
         response = Response(status=304)

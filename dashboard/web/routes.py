@@ -1,0 +1,18 @@
+"""Every machine route on the Flask server: embeds, images, KPI cards, oEmbed, downloads, the
+public API and health."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dashboard.web import api, downloads, embed, embed_kpi, health, oembed
+
+
+def register(server: Flask) -> None:
+    """Add every machine route to the Flask server."""
+    api.register(server)
+    embed.register(server)
+    embed_kpi.register(server)
+    oembed.register(server)
+    downloads.register(server)
+    health.register(server)
