@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,7 +55,7 @@ def empty_figure(message: str) -> go.Figure:
 
 
 def add_note(
-    fig: go.Figure, text: str, *, x: float, y: float, xanchor: str, yanchor: str, **extra: object
+    fig: go.Figure, text: str, *, x: float, y: float, xanchor: str, yanchor: str, **extra: Any
 ) -> go.Figure:
     """A small grey note pinned to the plot area (`text` must already be escaped)."""
     fig.add_annotation(
@@ -99,7 +100,7 @@ def add_event_overlay(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
                     "symbol": "line-ns-open",
                     "size": 14,
                     "line": {"width": 2},
-                    "color": EVENT_COLOURS[category],
+                    "color": EVENT_COLOURS[str(category)],
                 },
                 hovertext=hover,
                 hoverinfo="text",

@@ -62,7 +62,7 @@ def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figur
     rates = frame[frame["implied_per_week"].notna()].sort_values("end")
     xs: list = []
     ys: list = []
-    hover: list[str] = []
+    hover = []
     for _, r in rates.iterrows():
         mark = "≈" if r["rate_qualifier"] else ""
         text = (
@@ -131,7 +131,7 @@ def coverage_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figu
         fig.add_trace(
             go.Scatter(
                 x=[0, r["value"]],
-                y=[label, label],
+                y=[label, label],  # type: ignore[arg-type]  # plotly-stubs: y takes category labels, stub allows only numbers
                 mode="lines+markers+text",
                 line={"color": colour, "width": 6},
                 marker={"size": [0, 12], "color": colour},

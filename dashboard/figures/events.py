@@ -41,7 +41,7 @@ def timeline(
         fig.add_trace(
             go.Scatter(
                 x=group["when"],
-                y=[label] * len(group),
+                y=[label] * len(group),  # type: ignore[arg-type]  # plotly-stubs: y takes category labels, stub allows only numbers
                 mode="markers",
                 name=str(name),
                 hovertext=hover,

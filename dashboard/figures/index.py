@@ -95,7 +95,7 @@ def sensitivity(frame: pd.DataFrame) -> go.Figure:
             x=named["index"],
             y=[i + 1 for i in range(len(named))],
             mode="markers+text",
-            text=named["scenario"],
+            text=named["scenario"].tolist(),
             textposition="middle right",
             name="named weightings",
             marker={"size": 10, "color": colours[: len(named)], "symbol": "diamond"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -132,7 +133,7 @@ def base_map(**geo_overrides: object) -> go.Figure:
     return fig
 
 
-def _when(value: object) -> str:
+def _when(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return ""
     try:

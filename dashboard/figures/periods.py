@@ -8,6 +8,8 @@ goes through `safe_text`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,7 +36,7 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def period_text(start: object, end: object) -> str:
+def period_text(start: str | date, end: str | date) -> str:
     """A period as its source states it: a day, whole years, whole months, or days."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if start == end:
@@ -52,7 +54,7 @@ def present(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
 
-def value_text(row: Mapping) -> str:
+def value_text(row: Mapping | pd.Series) -> str:
     value = row.get("value")
     if value is None or pd.isna(value):
         return "n/a"
@@ -63,7 +65,7 @@ def value_text(row: Mapping) -> str:
     return text
 
 
-def hover_text(row: Mapping, label: str) -> str:
+def hover_text(row: Mapping | pd.Series, label: str) -> str:
     """Escaped hover: value, unit and whose figure; period; origin; source; confidence."""
     by = f" ({safe_text(row.get('reported_by'))})" if present(row.get("reported_by")) else ""
     lines = [
@@ -87,7 +89,7 @@ def segment_trace(
     dash: str = "solid",
     width: float = 4,
     size: float = 7,
-    **extra: object,
+    **extra: Any,
 ) -> go.Scatter:
     """Each value as a segment over its exact period (a dot when the period is one day); a
     quoted range ("2,500–3,000") gets a whisker up to its top."""
@@ -146,7 +148,8 @@ def _range_bands(fig: go.Figure, frame: pd.DataFrame) -> None:
     """A shaded box from the lowest to the highest value reported for the same period."""
     tops = frame["value_max"].fillna(frame["value"]) if "value_max" in frame else frame["value"]
     first = True
-    for (start, end), group in frame.assign(top=tops).groupby(["start", "end"], sort=True):
+    for keys, group in frame.assign(top=tops).groupby(["start", "end"], sort=True):
+        start, end = cast("tuple[pd.Timestamp, pd.Timestamp]", keys)
         low, high = group["value"].min(), group["top"].max()
         if len(group) < 2 or not high > low:
             continue
@@ -223,7 +226,7 @@ def panels(
                 colour=colour,
                 symbol=MARKERS[index % len(MARKERS)],
                 legendgroup=str(key),
-                showlegend=legend and not any(t.legendgroup == str(key) for t in fig.data),
+                showlegend=legend and not any(t["legendgroup"] == str(key) for t in fig.data),
             )
             fig.add_trace(trace, row=row, col=1)
     fig.update_xaxes(type="date")

@@ -7,6 +7,7 @@ Only `go.Scatter` traces; every untrusted string goes through `safe_text`.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +23,7 @@ CURATED_GROUP = "Curated reports (period as published)"
 PARTNER_ORDER = ["russia", "eaeu", "eu", "iran", "china", "uae", "uae_hongkong", "georgia"]
 
 
-def add_notes(fig: go.Figure, notes: pd.DataFrame, middle: object = None) -> go.Figure:
+def add_notes(fig: go.Figure, notes: pd.DataFrame, middle: pd.Timestamp | None = None) -> go.Figure:
     """Caveat rows (`title`, `start`, `end`) as a shaded span or a dotted line with a short
     label; the full title, description and source are in the label's hover. Labels right of
     `middle` (a date) hang to the left so they stay inside the plot."""
@@ -30,7 +31,14 @@ def add_notes(fig: go.Figure, notes: pd.DataFrame, middle: object = None) -> go.
         return fig
     for index, (_, row) in enumerate(notes.sort_values("start").iterrows()):
         start, end = pd.Timestamp(row["start"]), pd.Timestamp(row["end"])
-        span = {"xref": "x", "yref": "paper", "x0": start, "x1": max(start, end), "y0": 0, "y1": 1}
+        span: dict[str, Any] = {
+            "xref": "x",
+            "yref": "paper",
+            "x0": start,
+            "x1": max(start, end),
+            "y0": 0,
+            "y1": 1,
+        }
         if end > start:
             fig.add_shape(
                 type="rect", fillcolor=NOTE_FILL, line={"width": 0}, layer="below", **span

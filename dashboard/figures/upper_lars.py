@@ -77,7 +77,7 @@ def _span_trace(spans: pd.DataFrame, label: str, colour: str) -> go.Scatter:
     xs = [x for _, r in spans.iterrows() for x in (r["when"], r["until"], None)]
     return go.Scatter(
         x=xs,
-        y=[label if x is not None else None for x in xs],
+        y=[label if x is not None else None for x in xs],  # type: ignore[arg-type]  # plotly-stubs: y takes category labels, stub allows only numbers
         mode="lines",
         line={"color": colour, "width": 8},
         opacity=0.45,
@@ -113,7 +113,7 @@ def closure_log(events: pd.DataFrame, *, empty: str = "No events") -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=group["when"],
-                y=[label] * len(group),
+                y=[label] * len(group),  # type: ignore[arg-type]  # plotly-stubs: y takes category labels, stub allows only numbers
                 mode="markers",
                 name=label,
                 marker={**marker, "line": {"width": 1, "color": "#fff"}},
