@@ -32,8 +32,8 @@ def in_years(
     """Rows whose period overlaps the chart's from/to years."""
     if frame.empty:
         return frame
-    lo = int(options.get("from", 1990))  # type: ignore[call-overload]  # parsed ints
-    hi = int(options.get("to", date.today().year))  # type: ignore[call-overload]
+    lo = int(options.get("from", 1990))
+    hi = int(options.get("to", date.today().year))
     if lo > hi:
         lo, hi = hi, lo
     keep = (pd.to_datetime(frame[end]).dt.year >= lo) & (pd.to_datetime(frame[start]).dt.year <= hi)

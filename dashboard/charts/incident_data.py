@@ -53,7 +53,7 @@ def live_incidents(sources: tuple[str, ...] = LIVE_INCIDENTS) -> pd.DataFrame:
             {source_id: frame.drop(columns=["dataset", "version", "fetched_at"], errors="ignore")}
         )
         source = registry.BY_ID[source_id]
-        urls = frame["source_url"].dropna().unique() if "source_url" in frame.columns else []
+        urls = list(frame["source_url"].dropna().unique()) if "source_url" in frame.columns else []
         url = urls[0] if len(urls) == 1 else None  # several files: cite the landing page
         pieces.append(
             table.assign(
@@ -90,16 +90,16 @@ def live_counts(table: pd.DataFrame, per: str) -> pd.DataFrame:
         sums = sums.reindex(span.astype(str), fill_value=0)
         first = group.iloc[0]
         for key, row in sums.iterrows():
-            period = pd.Period(key, freq="Y" if per == "year" else "M")
+            period = pd.Period(str(key), freq="Y" if per == "year" else "M")
             rows.append(
                 {
                     "source": source_id,
-                    "label": LABELS.get(source_id, source_id),
+                    "label": LABELS.get(str(source_id), str(source_id)),
                     "period_start": period.start_time.date().isoformat(),
                     "period_end": period.end_time.date().isoformat(),
                     "events": int(row["events"]),
                     "fatalities": int(row["fatalities"]),
-                    "counts": coverage(source_id),
+                    "counts": coverage(str(source_id)),
                     "dataset": first["dataset"],
                     "row_id": f"{source_id} {per} {key}",
                     "source_url": first["source_url"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.charts import exposure
 from dashboard.charts.chart import Chart
@@ -58,7 +59,7 @@ def index_data(options: dict) -> pd.DataFrame:
     return table.assign(weight=table["component"].map(weights))
 
 
-def index_figure(frame: pd.DataFrame, options: dict):  # type: ignore[no-untyped-def]
+def index_figure(frame: pd.DataFrame, options: dict) -> go.Figure:
     if frame.empty:
         return index_figures.components(frame, float("nan"))
     value = exposure.index_value(

@@ -60,7 +60,7 @@ def throughput_data(options: dict) -> pd.DataFrame:
         return frame
     keys = list(zip(frame["indicator"], frame["series"], strict=True))
     labels = [THROUGHPUT[k][0] if k in THROUGHPUT else None for k in keys]
-    frame = frame.assign(measure=labels, panel=frame["unit"].map(PANELS))
+    frame = frame.assign(measure=labels, panel=frame["unit"].map(PANELS))  # type: ignore[arg-type]  # pandas-stubs: list values may hold None
     frame = frame[frame["measure"].notna() & frame["panel"].notna()].reset_index(drop=True)
     return in_years(frame, options)
 

@@ -188,7 +188,7 @@ def _load_version(source_id: str, version_id: int) -> tuple[VersionInfo, pd.Data
     key = cache.key("version", (s.url, source_id, version_id))
     hit = cache.local().get(key)
     if hit is not None:
-        return hit  # type: ignore[no-any-return]  # (VersionInfo, DataFrame) we stored below
+        return hit  # (VersionInfo, DataFrame) we stored below
     loaded = s.load(source_id, version_id)
     if loaded is not None:
         cache.local().set(key, loaded)
@@ -249,7 +249,7 @@ def statuses() -> dict[str, dict[str, Any]]:
     if hit is None:
         hit = {row["id"]: row for row in all_status(s, registry.SOURCES)}
         cache.local().set(key, hit, timeout=STATUS_TTL)
-    return hit  # type: ignore[no-any-return]  # the dict stored just above
+    return hit  # the dict stored just above
 
 
 def signature(
