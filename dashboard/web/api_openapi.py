@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dashboard.web.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
 
@@ -160,7 +161,7 @@ def _error_response(description: str) -> dict[str, object]:
     }
 
 
-def _ok(schema: dict[str, object], description: str) -> dict[str, object]:
+def _ok(schema: Mapping[str, object], description: str) -> dict[str, dict[str, Any]]:
     return {
         "200": {"description": description, "content": {"application/json": {"schema": schema}}},
         "304": {"description": "not modified (If-None-Match matched the ETag)"},
@@ -207,8 +208,8 @@ def document(dataset_ids: Sequence[str]) -> dict[str, object]:
         _int_param("offset", 0, OFFSET_MAX, "skip this many rows (after from/to)"),
     ]
     rows_ok = _ok(_ref("schemas", "Rows"), "rows with provenance columns")
-    rows_ok["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}  # type: ignore[index]
-    rows_ok["200"]["headers"] = {  # type: ignore[index]
+    rows_ok["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    rows_ok["200"]["headers"] = {
         "ETag": {"schema": {"type": "string"}, "description": "per data version and filters"},
         "Cache-Control": {"schema": {"type": "string"}},
     }

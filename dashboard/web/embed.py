@@ -48,7 +48,7 @@ LABELS = {
     },
 }
 THEMES = ("light", "dark", "auto")
-pio.defaults.topojson = (
+pio.defaults.topojson = (  # type: ignore[attr-defined]  # plotly-stubs lack plotly.io.defaults
     HERE.parent / "assets" / "topojson"
 ).as_uri() + "/"  # kaleido stays offline
 
