@@ -163,11 +163,11 @@ def run_sources(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
-    for r in rows:
-        cadence = f"{r['cadence_days']} d" if r["cadence_days"] else "curated"
+    for s in registry.SOURCES:
+        cadence = f"{s.cadence.days} d" if s.cadence else "curated"
         print(
-            f"{r['id']:<22} {cadence:<8} credentials:{r['needs_credentials']:<9} "
-            f"{r['licence'][:40]:<40}  {r['publisher']} — {r['title']}"
+            f"{s.id:<22} {cadence:<8} credentials:{s.needs_credentials:<9} "
+            f"{s.licence[:40]:<40}  {s.publisher} — {s.title}"
         )
     return EXIT_OK
 

@@ -192,11 +192,11 @@ class HttpClient:
                 continue
             if 200 <= response.status < 300:
                 return response
-            err = _status_error(response, shown_url)
+            status_err = _status_error(response, shown_url)
             if response.status not in retry_on or last:
-                raise err
+                raise status_err
             delay = self._retry_delay(response, attempt, shown_url)
-            self._wait(max(min_delay, delay), err)
+            self._wait(max(min_delay, delay), status_err)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(

@@ -14,7 +14,7 @@ from data_sources import config
 from data_sources.errors import SourceError
 from data_sources.http import HttpClient, RawResponse, redact
 from data_sources.source import FetchContext, Source, schema_fingerprint
-from data_sources.store import LockBusy, Store
+from data_sources.store import LockBusy, Store, VersionInfo
 from data_sources.validation import check_schema, check_size
 
 log = logging.getLogger("data_sources.refresh")
@@ -166,7 +166,7 @@ def _promote_if_new(
     report.outcome, report.version, report.rows, report.sha256 = "ok", version_id, len(frame), sha
 
 
-def _unchanged(store: Store, source: Source, existing, report: SourceReport) -> None:  # type: ignore[no-untyped-def]
+def _unchanged(store: Store, source: Source, existing: VersionInfo, report: SourceReport) -> None:
     store.mark_checked(source.id)
     report.outcome, report.version = "unchanged", existing.id
     report.rows, report.sha256 = existing.rows, existing.sha256

@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, overload
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
 from data_sources import config
 from data_sources.http import RawResponse
@@ -60,13 +62,18 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
 def _aware(value: datetime | None) -> datetime | None:
+    """A stored timestamp as UTC-aware (SQLite hands back naive datetimes)."""
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     # WAL lets readers keep reading the old version while a refresh writes the new one.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -147,7 +154,7 @@ class Store:
                     pid=os.getpid(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     def finish_attempt(self, attempt_id: int, outcome: str, **fields: object) -> None:
         with self.engine.begin() as conn:
@@ -208,7 +215,7 @@ class Store:
         fetched_at = min((p.fetched_at for p in parts), default=stamp)
         with self.engine.begin() as conn:
             self._insert_raw(conn, source_id, attempt_id, parts)
-            version_id = int(
+            version_id = _inserted_id(
                 conn.execute(
                     versions.insert().values(
                         source_id=source_id,
@@ -221,7 +228,7 @@ class Store:
                         schema_fingerprint=fingerprint,
                         upstream_updated=upstream_updated,
                     )
-                ).inserted_primary_key[0]
+                )
             )
             conn.execute(
                 version_tables.insert().values(version_id=version_id, body=frame_to_bytes(frame))
@@ -274,12 +281,6 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
-
-    def current_versions(self) -> dict[str, VersionInfo]:
-        """Every source's current version, in one query."""
-        query = sa.select(versions).join(current, current.c.version_id == versions.c.id)
-        with self.engine.connect() as conn:
-            return {r["source_id"]: _version_info(r) for r in conn.execute(query).mappings()}
 
     def version(self, source_id: str, version_id: int) -> VersionInfo | None:
         query = sa.select(versions).where(
@@ -443,7 +444,7 @@ class Store:
             if row is None:
                 return False
             dead = row["host"] == socket.gethostname() and not _pid_alive(row["pid"])
-            if dead or _aware(row["expires_at"]) < stamp:  # type: ignore[operator]
+            if dead or _aware(row["expires_at"]) < stamp:
                 conn.execute(
                     locks.delete().where(locks.c.name == name, locks.c.holder == row["holder"])
                 )
@@ -468,13 +469,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _version_info(row) -> VersionInfo:  # type: ignore[no-untyped-def]
+def _inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the row one INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])
+
+
+def _version_info(row: sa.RowMapping) -> VersionInfo:
     return VersionInfo(
         id=row["id"],
         source_id=row["source_id"],
-        fetched_at=_aware(row["fetched_at"]),  # type: ignore[arg-type]
+        fetched_at=_aware(row["fetched_at"]),
         created_at=_aware(row["created_at"]),
-        sha256=row["sha256"],  # type: ignore[arg-type]
+        sha256=row["sha256"],
         table_sha256=row["table_sha256"],
         rows=row["rows"],
         upstream_updated=row["upstream_updated"],

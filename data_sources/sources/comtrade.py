@@ -128,12 +128,13 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
             ):
                 continue
             cmd = str(row.get("cmdCode"))
+            flow = row.get("flowCode")
             records.append(
                 {
                     "series": "total" if cmd == "TOTAL" else COMMODITIES.get(cmd, cmd),
                     "cmd_code": cmd,
                     "cmd_desc": row.get("cmdDesc"),
-                    "flow": FLOWS.get(row.get("flowCode"), row.get("flowCode")),
+                    "flow": FLOWS.get(flow, flow) if isinstance(flow, str) else flow,
                     "partner_code": row.get("partnerCode"),
                     "partner_iso": row.get("partnerISO"),
                     "partner": row.get("partnerDesc"),

@@ -47,7 +47,8 @@ def package_resources(raw: RawResponse, slug: str) -> list[dict]:
     if not isinstance(body, dict) or "success" not in body:
         raise SourceError("invalid_payload", "expected a CKAN action envelope", url=raw.url)
     if body["success"] is not True:
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        found = body.get("error")
+        error = found if isinstance(found, dict) else {}
         message = error.get("message") or "success: false"
         raise SourceError(
             "dataset_not_found",
@@ -129,7 +130,7 @@ def read_sheet(raw: RawResponse) -> pd.DataFrame:
         if SHEET not in book.sheet_names:
             raise SourceError(
                 "schema_drift",
-                f"no sheet {SHEET!r} (sheets: {', '.join(book.sheet_names)})",
+                f"no sheet {SHEET!r} (sheets: {', '.join(map(str, book.sheet_names))})",
                 url=raw.url,
             )
         frame = pd.read_excel(book, sheet_name=SHEET, dtype=object)

@@ -193,7 +193,8 @@ def read_csv(raw: RawResponse) -> pd.DataFrame:
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(float("nan"), index=frame.index)
-    text = frame[column].astype("str").str.strip().replace({"": None, "NA": None})
+    text = frame[column].astype("str").str.strip()
+    text = text.mask(text.isin(["", "NA"]))
     values = pd.to_numeric(text, errors="coerce")
     bad = text[values.isna() & text.notna()]
     if not bad.empty:

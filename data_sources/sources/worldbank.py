@@ -108,6 +108,7 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
             if row.get("value") is None:
                 continue
             code = (row.get("indicator") or {}).get("id")
+            known_unit = INDICATORS.get(code) if isinstance(code, str) else None
             records.append(
                 {
                     "indicator": code,
@@ -115,7 +116,7 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
                     "country": row.get("countryiso3code"),
                     "period": row.get("date"),
                     "value": row.get("value"),
-                    "unit": INDICATORS.get(code, row.get("unit") or ""),
+                    "unit": known_unit or row.get("unit") or "",
                     "source_url": raw.url,
                     "upstream_updated": header.get("lastupdated"),
                 }
