@@ -282,6 +282,12 @@ class Store:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
 
+    def current_versions(self) -> dict[str, VersionInfo]:
+        """Every source's current version, in one query."""
+        query = sa.select(versions).join(current, current.c.version_id == versions.c.id)
+        with self.engine.connect() as conn:
+            return {r["source_id"]: _version_info(r) for r in conn.execute(query).mappings()}
+
     def version(self, source_id: str, version_id: int) -> VersionInfo | None:
         query = sa.select(versions).where(
             versions.c.source_id == source_id, versions.c.id == version_id
