@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
@@ -17,9 +18,9 @@ from dashboard.web.oembed import discovery_link
 class PressurePointsDash(dash.Dash):
     """Dash with the oEmbed discovery <link> of the page being served in every index page."""
 
-    def interpolate_index(self, **kwargs: str) -> str:
+    def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         kwargs["metas"] = kwargs.get("metas", "") + discovery_link()
-        return super().interpolate_index(**kwargs)
+        return super().interpolate_index(*args, **kwargs)
 
 
 HERE = Path(__file__).parent
@@ -30,7 +31,7 @@ app = PressurePointsDash(
     pages_folder=str(HERE / "pages"),
     assets_folder=str(HERE / "assets"),
     title="Pressure Points — Armenia's exposure to Russian levers",
-    update_title=None,
+    update_title=None,  # type: ignore[arg-type]  # Dash documents None (no "Updating..."), annotates str
     serve_locally=True,
     compress=True,
     suppress_callback_exceptions=True,

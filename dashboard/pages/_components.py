@@ -3,6 +3,8 @@ embed slot), page controls, stale badges and the refresh-failure banner."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -16,7 +18,7 @@ from dashboard.data.door import Reads
 from dashboard.data.freshness import Freshness, failed_sources, of_render
 from data_sources import registry
 
-GRAPH_CONFIG = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "responsive": True,
     "topojsonURL": "/assets/topojson/",  # served by us: no map request leaves the app
@@ -127,6 +129,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     chart = rendered.chart
     fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
+    aria: dict[str, Any] = {"aria-label": f"{chart.title}. {chart.description}"}
     return dbc.Card(
         [
             dbc.CardHeader(
@@ -149,7 +152,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                             style={"height": f"{chart.height}px"},
                         ),
                         role="img",
-                        **{"aria-label": f"{chart.title}. {chart.description}"},
+                        **aria,
                     ),
                     html.P(chart.description, className="pp-desc small"),
                     html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
@@ -229,10 +232,12 @@ def embed_block(rendered: Rendered) -> html.Details:
     )
 
 
-def control(page: str, option: Option, value: object) -> html.Div:
-    """One URL-backed control; ids carry the page and option name."""
+def control(page: str, option: Option, value: Any) -> html.Div:
+    """One URL-backed control; ids carry the page and option name (`value` is what
+    `option.read` gave: a bool, int or str depending on the option)."""
     cid = {"type": "pp-control", "page": page, "name": option.name}
     label = option.label or option.name
+    widget: dcc.Checklist | dcc.Input | dcc.RadioItems
     if isinstance(option.default, bool):
         widget = dcc.Checklist(
             id=cid,
