@@ -8,7 +8,7 @@ PORT   ?= 8050
 # Debian packages the suite starts for real (PostgreSQL, headless Chromium, Redis).
 APT_PACKAGES := postgresql chromium chromium-driver redis-server
 
-.PHONY: run test lint format system-deps venv seed bench clean
+.PHONY: run test check lint format system-deps venv seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,14 +41,18 @@ seed: $(VENV)/.installed-run
 run: seed
 	PORT=$(PORT) $(BIN)/python -m dashboard
 
-test: system-deps $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: system-deps lint
 	$(BIN)/python -m pytest
+
+# The fast inner loop: lint, types and the tests that start no service (no PostgreSQL, Redis,
+# Chromium or subprocess); `make test` runs everything, as CI does.
+check: lint
+	$(BIN)/python -m pytest -q -m "not postgres and not browser and not slow and not services"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -21,6 +21,7 @@ def with_redis(redis_url, monkeypatch, dash_store):  # type: ignore[no-untyped-d
     cache.reset_backends()
 
 
+@pytest.mark.services
 def test_embed_responses_are_shared_through_redis(with_redis, monkeypatch) -> None:
     client = app.server.test_client()
     first = client.get("/embed/gas_border_price?theme=dark")

@@ -123,3 +123,14 @@ def test_seed_loads_through_the_refresh_path(store) -> None:
     assert all(s["ok"] and s["rows"] > 0 and s["stale"] is False for s in statuses.values())
     _, places = store.load("places")
     assert places["lat"].dtype.kind == "f"
+
+
+def test_an_access_date_in_the_future_is_refused_whatever_the_year() -> None:
+    import datetime
+
+    frame = read_curated_csv(Path(curated.__file__).parent.parent / "curated" / "gas_prices.csv")
+    row = {str(k): str(v) for k, v in frame.iloc[0].to_dict().items()}
+    today = datetime.date.today()
+    assert "accessed is in the future" not in row_errors("values", {**row, "accessed": str(today)})
+    later = (today + datetime.timedelta(days=3)).isoformat()
+    assert "accessed is in the future" in row_errors("values", {**row, "accessed": later})

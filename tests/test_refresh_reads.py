@@ -79,6 +79,7 @@ def _frozen_urls() -> dict[str, str]:
     return urls
 
 
+@pytest.mark.services  # kaleido's Chromium draws the image
 def test_an_event_refresh_reaches_embeds_images_and_downloads(backend, monkeypatch) -> None:
     client = app.server.test_client()
     embed = "/embed/gas_border_price?events=1"

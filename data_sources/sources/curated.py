@@ -6,6 +6,7 @@ data_sources/curated/README.md and data_sources/curated_schema.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 
@@ -112,7 +113,7 @@ def csv_bytes(dataset_id: str) -> bytes:
     return resources.files("data_sources").joinpath("curated", f"{dataset_id}.csv").read_bytes()
 
 
-def _fetch_for(dataset_id: str):  # type: ignore[no-untyped-def]
+def _fetch_for(dataset_id: str) -> Callable[[FetchContext], list[RawResponse]]:
     def fetch(ctx: FetchContext) -> list[RawResponse]:
         try:
             body = csv_bytes(dataset_id)
@@ -133,7 +134,7 @@ def _fetch_for(dataset_id: str):  # type: ignore[no-untyped-def]
     return fetch
 
 
-def _tidy_for(dataset_id: str, kind: str):  # type: ignore[no-untyped-def]
+def _tidy_for(dataset_id: str, kind: str) -> Callable[[list[RawResponse]], pd.DataFrame]:
     def tidy(parts: list[RawResponse]) -> pd.DataFrame:
         import io
 
