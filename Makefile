@@ -47,7 +47,7 @@ test: system-deps lint
 # The fast inner loop: lint, types and the tests that start no service (no PostgreSQL, Redis,
 # Chromium or subprocess); `make test` runs everything, as CI does.
 check: lint
-	$(BIN)/python -m pytest -q -m "not postgres and not browser and not slow and not services"
+	$(BIN)/python -m pytest -q -n 2 -m "not postgres and not browser and not slow and not services"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -20,6 +20,10 @@ from tests.faults import FAULTS, assert_failed_and_kept, assert_still_current
 from tests.harness import HARNESSES, Harness
 from tests.upstream import Reply
 
+# The whole fault matrix (every fault × every live source, with real read timeouts) runs in
+# `make test`; `make check` leaves it out to stay fast.
+pytestmark = pytest.mark.slow
+
 SOURCE_IDS = list(HARNESSES)
 LIVE_SOURCES = {"worldbank", "comtrade", "imf_imts", "hdx_acled", "ucdp", "gdelt", "acled"}
 
