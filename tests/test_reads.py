@@ -79,3 +79,37 @@ def test_event_datasets_left_out_of_the_layer_hold_nothing_it_draws(dash_store) 
     for dataset in set(EVENT_DATASETS) - set(OVERLAY_DATASETS):
         frame = datasets.events((dataset,))
         assert not frame.empty and not frame["category"].isin(OVERLAY_CATEGORIES).any(), dataset
+
+
+def test_rows_not_re_read_say_so_in_tooltips_tables_and_downloads(dash_store) -> None:
+    from dashboard.app import app
+
+    client = app.server.test_client()
+    found = 0
+    for chart_id, chart in CHARTS.items():
+        rendered = render(chart, WIDE)
+        frame = rendered.frame
+        if frame.empty or "verified" not in frame.columns:
+            continue
+        unchecked = frame[frame["verified"].astype(str) == "false"]
+        if unchecked.empty:
+            continue
+        found += 1
+        assert (unchecked["checked"] == "not re-checked").all(), chart_id
+        assert (unchecked["accessed"].fillna("") == "").all(), chart_id
+        if chart_id not in ("exposure_sensitivity",):
+            assert "not re-checked" in str(rendered.spec["data"]), chart_id
+        query = "&".join(f"{k}={v}" for k, v in WIDE.items())
+        body = client.get(f"/download/{chart_id}.csv?{query}").get_data(as_text=True)
+        assert "not re-checked" in body, chart_id
+    assert found, "no chart draws a row that was not re-checked"
+
+
+def test_remittance_figures_keep_to_one_measure(dash_store) -> None:
+    from dashboard.charts import exposure, kpis
+
+    value, reads, _key = kpis.value_of(kpis.BY_ID["remittances_russia_share"])
+    rows = datasets.curated("remittances").set_index("row_id")
+    assert value is not None and rows.loc[value.row_id, "measure"] == "bank_transfers"
+    table = exposure.components_table().set_index("component")
+    assert rows.loc[table.loc["remittances", "row_id"], "measure"] == "bank_transfers"

@@ -26,13 +26,22 @@ class Component:
     indicator: str
     series: str
     scale: float = 0.01  # percent -> share
+    measure: str | None = None  # one definition where a file mixes several
 
 
+# The CBA's transfers through banks: the only measure with a Russia share over several years.
+REMITTANCE_MEASURE = "bank_transfers"
 COMPONENTS = [
     Component("gas", "Gas imports from Russia", 25, "gas_imports", "gas_import_share", "russia"),
     Component("trade", "Trade with Russia", 20, "trade_partners", "share_of_trade", "russia"),
     Component(
-        "remittances", "Remittances from Russia", 20, "remittances", "remittances_share", "russia"
+        "remittances",
+        "Remittances from Russia (bank transfers)",
+        20,
+        "remittances",
+        "remittances_share",
+        "russia",
+        measure=REMITTANCE_MEASURE,
     ),
     Component(
         "wheat",
@@ -53,7 +62,9 @@ CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 
 def latest_share(component: Component) -> pd.DataFrame:
     """The newest row (latest period end, then best confidence) for a share component."""
-    frame = datasets.values(component.dataset, [component.indicator], [component.series])
+    frame = datasets.values(
+        component.dataset, [component.indicator], [component.series], component.measure
+    )
     if frame.empty:
         return frame
     frame = frame.assign(rank=frame["confidence"].map(CONFIDENCE_RANK))

@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.charts import exposure
 from dashboard.data import datasets
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
@@ -29,6 +30,13 @@ class KpiValue:
     source_url: str
     source_title: str
     accessed: str
+    checked: str  # "accessed …", or "not re-checked" when the row's page was not re-read
+
+    @property
+    def as_of(self) -> str:
+        """`as of 2026-11-20`, or `not re-checked` (never an access the row did not have)."""
+        return f"as of {self.accessed}" if self.checked.startswith("accessed") else self.checked
+
     confidence: str
 
 
@@ -69,12 +77,15 @@ def _row_value(
         source_url=str(row["source_url"]),
         source_title=str(row["source_title"]),
         accessed=str(row["accessed"]),
+        checked=str(row.get("checked") or ""),
         confidence=str(row["confidence"]),
     )
 
 
-def _latest_share(dataset: str, indicator: str, series: str) -> KpiValue | None:
-    frame = datasets.values(dataset, [indicator], [series])
+def _latest_share(
+    dataset: str, indicator: str, series: str, measure: str | None = None
+) -> KpiValue | None:
+    frame = datasets.values(dataset, [indicator], [series], measure)
     if frame.empty:
         return None
     frame = frame.sort_values(["end", "start"])
@@ -170,9 +181,11 @@ KPIS = [
     Kpi(
         "remittances_russia_share",
         "remittances",
-        "Remittances from Russia",
+        "Remittances from Russia (bank transfers)",
         "overview",
-        lambda: _latest_share("remittances", "remittances_share", "russia"),
+        lambda: _latest_share(
+            "remittances", "remittances_share", "russia", exposure.REMITTANCE_MEASURE
+        ),
     ),
     Kpi(
         "wheat_russia_share",

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.data import door
+from data_sources.curated_schema import provenance_label
 
 CITATION = ("dataset", "row_id", "source_url", "source_title", "accessed", "confidence")
 PROVENANCE = [*CITATION, "version"]
@@ -30,7 +31,8 @@ _SCALE = {("USD m", "USD bn"): 0.001, ("USD bn", "USD m"): 1000.0}
 
 
 def curated(dataset_id: str) -> pd.DataFrame:
-    """A curated table with `dataset`, `row_id` and `version` columns added."""
+    """A curated table with `dataset`, `row_id` and `version` columns added, and `checked`: the
+    access date, or "not re-checked" for rows whose page was not re-read (`verified=false`)."""
     loaded = door.load(dataset_id)
     frame = loaded.frame
     if frame.empty:
@@ -38,13 +40,19 @@ def curated(dataset_id: str) -> pd.DataFrame:
     frame = frame.rename(columns={"id": "row_id"})
     frame.insert(0, "dataset", dataset_id)
     frame["version"] = loaded.version.id if loaded.version else None
+    frame["checked"] = [provenance_label(row) for row in frame.to_dict("records")]
     return frame
 
 
 def values(
-    dataset_id: str, indicators: Iterable[str] | None = None, series: Iterable[str] | None = None
+    dataset_id: str,
+    indicators: Iterable[str] | None = None,
+    series: Iterable[str] | None = None,
+    measure: str | None = None,
 ) -> pd.DataFrame:
-    """Rows of a curated `values` file, optionally filtered, with parsed period dates."""
+    """Rows of a curated `values` file, optionally filtered, with parsed period dates. `measure`
+    keeps one definition where a file mixes several (remittances: balance of payments, bank
+    transfers, non-commercial transfers are different measures, never one series)."""
     frame = curated(dataset_id)
     if frame.empty:
         return frame
@@ -52,6 +60,8 @@ def values(
         frame = frame[frame["indicator"].isin(list(indicators))]
     if series is not None:
         frame = frame[frame["series"].isin(list(series))]
+    if measure is not None:
+        frame = frame[frame["measure"] == measure]
     frame = frame.copy()
     frame["start"] = pd.to_datetime(frame["period_start"])
     frame["end"] = pd.to_datetime(frame["period_end"])
@@ -99,6 +109,7 @@ def live(source_id: str) -> pd.DataFrame:
     frame["version"] = loaded.version.id if loaded.version else None
     fetched = loaded.fetched_at
     frame["fetched_at"] = fetched.isoformat(timespec="seconds") if fetched else None
+    frame["checked"] = f"retrieved {fetched.date().isoformat()}" if fetched else ""
     return frame
 
 

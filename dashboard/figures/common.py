@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -35,6 +36,19 @@ def safe_text(text: object) -> str:
         "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     )
     return "\u200b" + out if out.startswith("$") else out
+
+
+def provenance_text(row: Mapping[str, Any] | pd.Series) -> str:
+    """Escaped `confidence: high · accessed 2026-11-20` — or `· not re-checked` for a curated row
+    whose page was not re-read, `· retrieved …` for a live row (the `checked` column)."""
+    parts = []
+    confidence = row.get("confidence")
+    if isinstance(confidence, str) and confidence:
+        parts.append(f"confidence: {safe_text(confidence)}")
+    checked = row.get("checked")
+    if isinstance(checked, str) and checked:
+        parts.append(safe_text(checked))
+    return " · ".join(parts)
 
 
 def empty_figure(message: str) -> go.Figure:

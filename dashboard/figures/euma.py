@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, base_layout
 from dashboard.figures.timeseries import QUALIFIER
 
@@ -41,7 +41,7 @@ def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figur
             f"<b>{safe_text(_label(str(series)))}</b>: "
             f"{QUALIFIER.get(r['qualifier'], '')}{r['value']:,.0f} patrols by "
             f"{r['end']:%d %b %Y}<br>{safe_text(r['reported_by'])} · "
-            f"{safe_text(r['source_title'])}<br>confidence: {safe_text(r['confidence'])}"
+            f"{safe_text(r['source_title'])}<br>{provenance_text(r)}"
             for _, r in group.iterrows()
         ]
         fig.add_trace(
@@ -125,7 +125,7 @@ def coverage_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figu
             f"<b>{label}</b>: {value}"
             + (f" ({share:.0f} % of the Armenia–Azerbaijan line)" if pd.notna(share) else "")
             + f"<br>reported by {safe_text(r.get('reported_by'))}"
-            + f"<br>{safe_text(r['source_title'])}<br>confidence: {safe_text(r['confidence'])}"
+            + f"<br>{safe_text(r['source_title'])}<br>{provenance_text(r)}"
             + ("<br>context: not a border EUMA reports observing" if r["context"] else "")
         )
         fig.add_trace(

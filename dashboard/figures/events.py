@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import EVENT_COLOURS, empty_figure, safe_text
+from dashboard.figures.common import EVENT_COLOURS, empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import SEQUENCE, base_layout
 
 
@@ -35,7 +35,7 @@ def timeline(
                 if pd.notna(row.get("value"))
                 else ""
             )
-            + f"<br>{safe_text(row['source_title'])}<br>confidence: {safe_text(row['confidence'])}"
+            + f"<br>{safe_text(row['source_title'])}<br>{provenance_text(row)}"
             for _, row in group.iterrows()
         ]
         fig.add_trace(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, base_layout
 
 
@@ -35,7 +35,7 @@ def components(table: pd.DataFrame, index: float) -> go.Figure:
     hover = [
         f"<b>{safe_text(r['label'])}</b>: {r['share'] * 100:.0f} % · weight "
         f"{r['weight']:g}<br>{safe_text(r['period'])}<br>{safe_text(r['source_title'])}"
-        f"<br>confidence: {safe_text(r['confidence'])}"
+        f"<br>{provenance_text(r)}"
         for _, r in table.iterrows()
     ]
     fig.add_trace(

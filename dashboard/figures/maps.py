@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import add_note, empty_figure, safe_text
+from dashboard.figures.common import add_note, empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
 
 LON_RANGE = (43.0, 47.5)  # Armenia and its borders; inside the topojson's clip box
@@ -153,8 +153,8 @@ def _item(row: pd.Series) -> str:
             parts.append(text)
     source = safe_text(row.get("source_title"))
     if source:
-        confidence = safe_text(row.get("confidence"))
-        parts.append(f"{source}" + (f" · confidence: {confidence}" if confidence else ""))
+        provenance = provenance_text(row)
+        parts.append(f"{source}" + (f" · {provenance}" if provenance else ""))
     return "<br>".join(parts)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import MARKERS, SEQUENCE, base_layout
 
 QUALIFIER = {
@@ -75,8 +75,8 @@ def hover_text(row: Mapping | pd.Series, label: str) -> str:
     if present(row.get("origin")):
         lines.append(f"origin: {safe_text(row.get('origin'))}")
     lines.append(safe_text(row.get("source_title")))
-    if present(row.get("confidence")):
-        lines.append(f"confidence: {safe_text(row.get('confidence'))}")
+    if provenance_text(row):
+        lines.append(provenance_text(row))
     return "<br>".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.periods import QUALIFIER, number, period_text
 from dashboard.figures.theme import MARKERS, base_layout, colour_for
 
@@ -22,7 +22,7 @@ def _hover(row: pd.Series, unit: str) -> str:
     return (
         f"<b>{_label(str(row['series']))}</b>: {value} {safe_text(unit)}{by}<br>"
         f"{period_text(row['start'], row['end'])}<br>{safe_text(row['source_title'])}"
-        f"<br>confidence: {safe_text(row['confidence'])}"
+        f"<br>{provenance_text(row)}"
     )
 
 

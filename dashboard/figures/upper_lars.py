@@ -12,7 +12,13 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import EVENT_COLOURS, add_note, empty_figure, safe_text
+from dashboard.figures.common import (
+    EVENT_COLOURS,
+    add_note,
+    empty_figure,
+    provenance_text,
+    safe_text,
+)
 from dashboard.figures.periods import number, present
 from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
 
@@ -50,7 +56,7 @@ def _event_hover(row: Mapping) -> str:
     if pd.notna(row.get("value")):
         by = f" ({safe_text(row.get('reported_by'))})" if present(row.get("reported_by")) else ""
         lines.append(f"{number(float(row['value']))} {safe_text(row.get('unit'))}{by}")
-    lines += [safe_text(row.get("source_title")), f"confidence: {safe_text(row.get('confidence'))}"]
+    lines += [safe_text(row.get("source_title")), provenance_text(row)]
     return "<br>".join(lines)
 
 

@@ -330,9 +330,7 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
                 className="pp-kpi-value",
             ),
             html.Div(value.change, className="pp-kpi-change small") if value.change else None,
-            html.Div(
-                [f"{value.period} · as of {value.accessed} ", badge], className="small text-muted"
-            ),
+            html.Div([f"{value.period} · {value.as_of} ", badge], className="small text-muted"),
             html.A(
                 "source",
                 href=value.source_url,

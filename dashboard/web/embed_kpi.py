@@ -59,7 +59,7 @@ def _inner_html(value: KpiValue | None, reads: Reads) -> str:
     return (
         f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
         + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
-        + f'<p class="pp-asof">{escape(value.period)} · as of {escape(value.accessed)}'
+        + f'<p class="pp-asof">{escape(value.period)} · {escape(value.as_of)}'
         + (' <span class="pp-stale">stale</span>' if stale else "")
         + "</p>"
         + f'<footer>Source: <a href="{escape(value.source_url)}" target="_blank" '
@@ -90,7 +90,7 @@ def _kpi_svg(kpi: Kpi) -> Response:
     if value and value.change:
         lines.append((value.change[:60], 12, 400, fg, 86))
     if value:
-        lines.append((f"{value.period} · as of {value.accessed}", 12, 400, muted, 108))
+        lines.append((f"{value.period} · {value.as_of}", 12, 400, muted, 108))
         lines.append((f"Source: {value.source_title}"[:70], 11, 400, muted, 130))
     text = "".join(
         f'<text x="14" y="{y}" font-size="{size}" font-weight="{weight}" fill="{colour}">'
