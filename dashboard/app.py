@@ -15,12 +15,17 @@ from dashboard.web import headers, routes
 from dashboard.web.oembed import discovery_link
 
 
+PAGE_LANGUAGE = "en"  # the pages are written in English; issue 13 makes this follow `?lang=`
+
+
 class PressurePointsDash(dash.Dash):
-    """Dash with the oEmbed discovery <link> of the page being served in every index page."""
+    """Dash with the oEmbed discovery <link> of the page being served in every index page, and
+    the page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1)."""
 
     def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         kwargs["metas"] = kwargs.get("metas", "") + discovery_link()
-        return super().interpolate_index(*args, **kwargs)
+        index = super().interpolate_index(*args, **kwargs)
+        return index.replace("<html>", f'<html lang="{PAGE_LANGUAGE}">', 1)
 
 
 HERE = Path(__file__).parent
