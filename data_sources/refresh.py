@@ -7,14 +7,16 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 import pandas as pd
 
 from data_sources import config
 from data_sources.errors import SourceError
+from data_sources.history import merge_history
 from data_sources.http import HttpClient, RawResponse, redact
 from data_sources.source import FetchContext, Source, schema_fingerprint
-from data_sources.store import LockBusy, Store, VersionInfo
+from data_sources.store import LockBusy, Store, VersionInfo, now_utc
 from data_sources.validation import check_schema, check_size
 
 log = logging.getLogger("data_sources.refresh")
@@ -35,6 +37,9 @@ class SourceReport:
     requests: int = 0
     retries: int = 0
     seconds: float = 0.0
+    # Rolling-window sources (merged into history): rows new this run and rows revised.
+    added: int | None = None
+    revised: int | None = None
 
 
 @dataclass
@@ -88,7 +93,12 @@ def refresh_source(
     parts: list[RawResponse] = []
     try:
         parts = source.fetch(
-            FetchContext(http=http, base_url=source.base_url, credentials=credentials)
+            FetchContext(
+                http=http,
+                base_url=source.base_url,
+                credentials=credentials,
+                previous_urls=frozenset(store.current_raw_urls(source.id)),
+            )
         )
         report.requests, report.retries = http.requests_made, http.retries
         _promote_if_new(store, source, attempt_id, parts, report, allow_shrink)
@@ -137,14 +147,25 @@ def _promote_if_new(
         _unchanged(store, source, existing, report)
         return
     frame = source.tidy(parts)
-    check_size(
+    merging = bool(source.history_key)
+    check_size(  # a rolling window is judged for emptiness here, for collapse once merged
         frame,
-        current_rows=existing.rows if existing else None,
+        current_rows=existing.rows if existing and not merging else None,
         may_be_empty=source.may_be_empty,
         shrink_limit=config.env_float("REFRESH_SHRINK_LIMIT"),
         allow_shrink=allow_shrink,
     )
     frame = check_schema(source.schema, frame)
+    if merging:
+        frame = _merge_into_history(store, source, existing, parts, frame, report)
+        check_size(
+            frame,
+            current_rows=existing.rows if existing else None,
+            may_be_empty=source.may_be_empty,
+            shrink_limit=config.env_float("REFRESH_SHRINK_LIMIT"),
+            allow_shrink=allow_shrink,
+        )
+        frame = check_schema(source.schema, frame)
     table_hash = table_sha256(frame)
     if existing and existing.table_sha256 == table_hash:
         _unchanged(store, source, existing, report)  # new bytes, same data (e.g. timings in body)
@@ -164,6 +185,43 @@ def _promote_if_new(
     )
     store.prune(source.id, config.env_int("STORE_KEEP_VERSIONS"))
     report.outcome, report.version, report.rows, report.sha256 = "ok", version_id, len(frame), sha
+
+
+def _merge_into_history(
+    store: Store,
+    source: Source,
+    existing: VersionInfo | None,
+    parts: list[RawResponse],
+    window: pd.DataFrame,
+    report: SourceReport,
+) -> pd.DataFrame:
+    """The fetched window merged into the current version's table (newest wins per key)."""
+    loaded = store.load(source.id) if existing else None
+    seen = min((p.fetched_at for p in parts), default=now_utc())
+    merged, stats = merge_history(
+        loaded[1] if loaded else None,
+        window,
+        key=source.history_key,
+        sort=source.history_sort,
+        seen_at=_stamp(seen),
+        history_seen_at=_stamp(existing.fetched_at) if existing else None,
+        retire=source.history_retire,
+    )
+    report.added, report.revised = stats.added, stats.revised
+    log.info(
+        "%s: merged %d rows into history (%d new, %d revised, %d kept, %d retired)",
+        source.id,
+        len(window),
+        stats.added,
+        stats.revised,
+        stats.kept,
+        stats.retired,
+    )
+    return merged
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _unchanged(store: Store, source: Source, existing: VersionInfo, report: SourceReport) -> None:

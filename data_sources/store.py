@@ -9,10 +9,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import math
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +58,10 @@ class VersionInfo:
 
 class LockBusy(Exception):
     """Another refresh holds the lock; raised after waiting `REFRESH_LOCK_WAIT` seconds."""
+
+
+log = logging.getLogger(__name__)
+LEASE_TTL = timedelta(seconds=60)  # a refresh's lease outlives a dead holder by at most this
 
 
 def now_utc() -> datetime:
@@ -339,6 +345,18 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def current_raw_urls(self, source_id: str) -> list[str]:
+        """The URLs of the raw parts behind the current version (its provenance), bodies unread."""
+        query = (
+            sa.select(raw_parts.c.url)
+            .join(versions, versions.c.attempt_id == raw_parts.c.attempt_id)
+            .join(current, current.c.version_id == versions.c.id)
+            .where(current.c.source_id == source_id)
+            .order_by(raw_parts.c.seq)
+        )
+        with self.engine.connect() as conn:
+            return [str(url) for url in conn.execute(query).scalars()]
+
     def prune(self, source_id: str, keep: int) -> int:
         """Delete the oldest versions beyond `keep` (0 keeps all); never the current one."""
         if keep <= 0:
@@ -389,6 +407,19 @@ class Store:
             ).scalar()
         return _aware(value)
 
+    def attempt_alive(self, attempt: dict) -> bool:
+        """Whether the process running this attempt is still alive: its pid exists (same host)
+        and it holds an unexpired lease (a refresh heartbeats its lease every LEASE_TTL / 4, so
+        a holder killed on any host — kill -9, OOM, a lost dyno — is detected within LEASE_TTL).
+        """
+        host, pid = attempt.get("host"), attempt.get("pid")
+        if host == socket.gethostname() and pid and not _pid_alive(int(pid)):
+            return False
+        query = sa.select(locks.c.expires_at).where(locks.c.host == host, locks.c.pid == pid)
+        with self.engine.connect() as conn:
+            expiries = [_aware(e) for e in conn.execute(query).scalars()]
+        return any(e > now_utc() for e in expiries)
+
     # --- the refresh lock -------------------------------------------------------------------
     @contextmanager
     def lock(
@@ -396,12 +427,15 @@ class Store:
         name: str,
         *,
         wait: float,
-        ttl: timedelta = timedelta(hours=2),
+        ttl: timedelta = LEASE_TTL,
         sleep: Callable[[float], None] = time.sleep,
     ) -> Iterator[None]:
-        """Hold the named lock; wait up to `wait` s for a live holder, then raise `LockBusy`.
+        """Hold the named lock as a lease; wait up to `wait` s for a live holder, then raise
+        `LockBusy`.
 
-        A holder that died on this host (pid gone) or whose lease expired is taken over.
+        While held, a heartbeat thread extends the lease every `ttl / 4`, so a lease outlives its
+        holder by at most `ttl`. A holder that died on this host (pid gone) or whose lease
+        expired is taken over.
         """
         holder = f"{socket.gethostname()}:{os.getpid()}:{time.monotonic_ns()}"
         deadline = time.monotonic() + wait
@@ -409,11 +443,31 @@ class Store:
             if time.monotonic() >= deadline:
                 raise LockBusy(self._lock_holder(name))
             sleep(0.2)
+        stop = threading.Event()
+        beat = threading.Thread(
+            target=self._heartbeat, args=(name, holder, ttl, stop), name="lease", daemon=True
+        )
+        beat.start()
         try:
             yield
         finally:
+            stop.set()
+            beat.join()
             with self.engine.begin() as conn:
                 conn.execute(locks.delete().where(locks.c.name == name, locks.c.holder == holder))
+
+    def _heartbeat(self, name: str, holder: str, ttl: timedelta, stop: threading.Event) -> None:
+        """Extend the lease until `stop`; a failed beat (a busy SQLite file) is retried."""
+        while not stop.wait(ttl.total_seconds() / 4):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        locks.update()
+                        .where(locks.c.name == name, locks.c.holder == holder)
+                        .values(expires_at=now_utc() + ttl)
+                    )
+            except sa.exc.SQLAlchemyError as exc:
+                log.warning("lease heartbeat of %s failed (retrying): %s", name, exc)
 
     def _try_lock(self, name: str, holder: str, ttl: timedelta) -> bool:
         stamp = now_utc()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from data_sources.errors import SourceError
@@ -149,3 +151,87 @@ def test_timeline_shape() -> None:
     assert err.value.error_class == "rate_limited"
     frame = gdelt.tidy([_raw(fixture_bytes("gdelt_timelinevolraw.json"))])
     assert set(frame["query_id"]) == {"upper_lars"} and frame["date"].iloc[0] == "2026-11-24"
+
+
+# --- history accumulates: each 3-month window is merged into what the store holds ------------
+def window_handler(start: date, days: int = 90, revised: dict[str, int] | None = None, note=""):  # type: ignore[no-untyped-def]
+    """GDELT's timelinevolraw shape for `days` days from `start`; a day's count is its day of
+    the month unless `revised` says otherwise."""
+
+    def handler(path: str, query: dict) -> Reply:
+        points = []
+        for n in range(days):
+            day = start + timedelta(days=n)
+            value = (revised or {}).get(day.isoformat(), day.day)
+            points.append(
+                {
+                    "date": f"{day:%Y%m%d}T000000Z",
+                    "value": value,
+                    "norm": 1000 + day.toordinal() % 500,
+                }
+            )
+        body = {
+            "query_details": {"title": query["query"][0], "date_resolution": "day", "note": note},
+            "timeline": [{"series": "Article Count", "data": points}],
+        }
+        return Reply(json.dumps(body).encode(), content_type="application/json")
+
+    return handler
+
+
+def _days(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def test_overlapping_windows_30_days_apart_keep_the_union(store, gd, make_http) -> None:
+    start = date(2026, 6, 1)
+    gd.route(PREFIX, window_handler(start))
+    one = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
+    assert (one.outcome, one.rows, one.added, one.revised) == ("ok", 3 * 90, 3 * 90, 0)
+    _, first = store.load("gdelt")
+    stamp = first["first_seen"].iloc[0]
+    assert first["first_seen"].eq(stamp).all() and first["revised_at"].isna().all()
+
+    later = start + timedelta(days=30)
+    overlap = (later + timedelta(days=10)).isoformat()  # in both windows, revised upstream
+    gd.route(PREFIX, window_handler(later, revised={overlap: 999}))
+    two = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
+    assert two.outcome == "ok", two.error
+    assert (two.rows, two.added, two.revised) == (3 * 120, 3 * 30, 3)
+    info, frame = store.load("gdelt")
+    assert info.id == two.version and info.rows == 3 * 120
+    for query_id in gdelt.QUERIES:
+        rows = frame[frame["query_id"] == query_id].set_index("date")
+        assert list(rows.index) == _days(start, later + timedelta(days=89))  # the union
+        assert rows.loc[overlap, "articles"] == 999  # the newer window wins
+        assert rows.loc[overlap, "first_seen"] == stamp and rows.loc[overlap, "revised_at"]
+        assert rows.loc[start.isoformat(), "articles"] == 1  # older than the new window: kept
+        assert pd.isna(rows.loc[start.isoformat(), "revised_at"])
+        newest = (later + timedelta(days=89)).isoformat()
+        assert rows.loc[newest, "first_seen"] == rows.loc[overlap, "revised_at"]  # this run
+        assert pd.isna(rows.loc[newest, "revised_at"])
+
+
+def test_a_small_window_merges_without_tripping_the_collapse_rule(store, gd, make_http) -> None:
+    start = date(2026, 6, 1)
+    gd.route(PREFIX, window_handler(start))
+    assert refresh_source(store, gdelt.SOURCE, http_factory=make_http).outcome == "ok"
+    # 5 days (15 rows against 270): a "sudden collapse" if it replaced the table; merged, it
+    # adds the one new day and keeps the rest.
+    tail = start + timedelta(days=86)
+    gd.route(PREFIX, window_handler(tail, days=5))
+    report = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
+    assert (report.outcome, report.rows, report.added, report.revised) == ("ok", 3 * 91, 3, 0)
+    # The same data in new bytes: the merged table is unchanged, so no new version.
+    gd.route(PREFIX, window_handler(tail, days=5, note="re-served"))
+    again = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
+    assert (again.outcome, again.version) == ("unchanged", report.version)
+    assert len(store.list_versions("gdelt")) == 2
+
+
+def test_an_empty_window_is_still_refused(store, gd, make_http) -> None:
+    gd.route(PREFIX, window_handler(date(2026, 6, 1)))
+    before = (refresh_source(store, gdelt.SOURCE, http_factory=make_http), store.load("gdelt"))[1]
+    gd.route(PREFIX, Reply(b"{}"))
+    report = refresh_source(store, gdelt.SOURCE, http_factory=make_http)
+    assert_failed_and_kept(store, "gdelt", report, before, "empty_result")

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from data_sources import config
 from data_sources.errors import SourceError
+from data_sources.history import history_columns
 from data_sources.http import RawResponse
 from data_sources.parsing import json_of, refuse_html, text_of
 from data_sources.source import FetchContext, Source
@@ -136,6 +137,7 @@ SCHEMA = pa.DataFrameSchema(
         "articles": pa.Column(int, pa.Check.ge(0), coerce=True),
         "all_articles": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
         "source_url": pa.Column(str),
+        **history_columns(),
     },
     strict=True,
     unique=["query_id", "date"],
@@ -153,9 +155,12 @@ SOURCE = Source(
     fetch=fetch,
     tidy=tidy,
     schema=SCHEMA,
-    description="Daily count of online news articles matching three fixed queries over the last "
-    "3 months (DOC 2.0 timelinevolraw), with GDELT's daily total to normalise. A "
-    "measure of media attention, not of incidents.",
+    # The API only looks back 3 months, so each refresh is merged into the stored history
+    # (newest count wins per query and day: today's partial count is revised the next day).
+    history_key=("query_id", "date"),
+    description="Daily count of online news articles matching three fixed queries, fetched as a "
+    "rolling 3-month window (DOC 2.0 timelinevolraw) and accumulated across refreshes, "
+    "with GDELT's daily total to normalise. A measure of media attention, not of incidents.",
     attribution="Source: The GDELT Project (gdeltproject.org), DOC 2.0 API, article counts; "
     "news volume, not verified events.",
 )
