@@ -35,6 +35,7 @@ class Chart:
     geo: bool = False
     height: int = 380
     date_columns: tuple[str, ...] = field(default=("period_end",))
+    live: tuple[str, ...] = ()  # live sources drawn: "no data yet from …" until they have data
 
     def parse(self, query: Mapping[str, object]) -> dict[str, object]:
         return parse_options(self.options, query)

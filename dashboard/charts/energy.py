@@ -5,16 +5,32 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.charts import live_data
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
 from dashboard.data import datasets
 from dashboard.figures import events as event_figures
-from dashboard.figures import timeseries
+from dashboard.figures import periods, timeseries
+from dashboard.figures.theme import OKABE_ITO
+
+SUPPLIERS = {"russia": "Russia", "iran": "Iran", "total": "Total"}
+FULL_YEARS, PART_YEARS = "Full years, million m³", "Part of a year (see each period), million m³"
 
 
 def gas_imports_data(options: dict) -> pd.DataFrame:
-    frame = datasets.values("gas_imports", ["gas_imports"], ["russia", "iran", "total"])
-    return in_years(datasets.to_unit(frame, "million m3"), options)
+    """Import volumes by supplier, full calendar years and part-year figures in separate panels
+    (one measure per panel; never a half-year beside a year on one axis)."""
+    frame = datasets.values("gas_imports", ["gas_imports"], list(SUPPLIERS))
+    frame = in_years(datasets.to_unit(frame, "million m3"), options)
+    if frame.empty:
+        return frame
+    full = (frame["start"].dt.strftime("%m-%d") == "01-01") & (
+        frame["end"].dt.strftime("%m-%d") == "12-31"
+    )
+    return frame.assign(
+        supplier=frame["series"].map(SUPPLIERS),
+        panel=full.map({True: FULL_YEARS, False: PART_YEARS}),
+    )
 
 
 def gas_price_data(options: dict) -> pd.DataFrame:
@@ -45,12 +61,18 @@ CHARTS = [
         "metres, each value drawn over the exact period its source reports.",
         sources=("gas_imports",),
         data=gas_imports_data,
-        figure=lambda f, o: timeseries.period_values(
-            f, y_title="million m³", empty="No gas import figures in this period"
+        figure=lambda f, o: periods.panels(
+            f,
+            panel="panel",
+            group="supplier",
+            colours={"Russia": OKABE_ITO["vermillion"], "Iran": OKABE_ITO["green"]},
+            empty="No gas import figures in this period",
         ),
         options=TIME_OPTIONS,
-        caveat="Half-year figures are drawn as half-years; no full-year volumes were found "
-        "for 2023–2025.",
+        height=480,
+        caveat="Each figure is drawn over the exact period its source reports; part-year "
+        "figures have their own panel. No full-year volumes were found for 2023–2025 (see the "
+        "curated data's gaps list).",
     ),
     Chart(
         id="gas_border_price",
@@ -97,5 +119,132 @@ CHARTS = [
         figure=lambda f, o: event_figures.timeline(f, empty="No events in this period"),
         options=TIME_OPTIONS[:2],
         date_columns=("date",),
+    ),
+]
+
+
+# --- live: UN Comtrade HS 271121 / 840130 and World Bank WDI ------------------------------
+GAS_PANELS = ("Value, US$ m", "Volume, million m³ (from net weight)")
+
+
+def gas_comtrade_data(options: dict) -> pd.DataFrame:
+    """Gas imports by partner from Comtrade: value, and volume where a net weight is given."""
+    rows = live_data.comtrade_imports("gas")
+    if rows.empty:
+        return rows
+    value = rows.assign(panel=GAS_PANELS[0])
+    volume = rows[rows["volume_m3"].notna() & (rows["volume_m3"] > 0)]
+    volume = volume.assign(
+        panel=GAS_PANELS[1],
+        value=volume["volume_m3"] / 1e6,
+        unit="million m3",
+        note=volume["note"] + "; " + live_data.M3_FACTOR_NOTE,
+    )
+    return in_years(pd.concat([value, volume], ignore_index=True), options)
+
+
+def gas_unit_price_data(options: dict) -> pd.DataFrame:
+    """US$ per 1000 m³ implied by Comtrade (value / volume) beside the curated border price."""
+    rows = live_data.comtrade_imports("gas")
+    parts = []
+    if not rows.empty:
+        rows = rows[rows["volume_m3"].notna() & (rows["volume_m3"] > 0)]
+        parts.append(
+            rows.assign(
+                value=(rows["value_usd"] / (rows["volume_m3"] / 1000)).round(1),
+                unit="USD per 1000 m3",
+                label=rows["partner"] + ": implied by Comtrade value ÷ volume",
+                note=live_data.M3_FACTOR_NOTE,
+            )
+        )
+    curated = datasets.to_unit(
+        datasets.values("gas_prices", ["border_price"], ["russia"]), "USD per 1000 m3"
+    )
+    if not curated.empty:
+        parts.append(
+            curated.assign(label="Russia: Gazprom border price (curated)", origin="curated")
+        )
+    parts = [p for p in parts if not p.empty]
+    return in_years(pd.concat(parts, ignore_index=True), options) if parts else pd.DataFrame()
+
+
+def nuclear_fuel_data(options: dict) -> pd.DataFrame:
+    rows = live_data.comtrade_imports("nuclear_fuel")
+    return in_years(rows.assign(panel="Nuclear fuel elements (HS 840130), US$ m"), options)
+
+
+def energy_dependence_data(options: dict) -> pd.DataFrame:
+    rows = live_data.wdi(("EG.IMP.CONS.ZS", "TM.VAL.FUEL.ZS.UN"))
+    return in_years(rows, options)
+
+
+CHARTS += [
+    Chart(
+        id="gas_imports_comtrade",
+        page="energy",
+        title="Gas imports by partner (UN Comtrade)",
+        description="Natural gas (HS 271121) imported by Armenia from each partner per year, as "
+        "Armenia reports it to UN Comtrade: value in US$ millions, and volume in million cubic "
+        "metres converted from net weight.",
+        sources=("comtrade",),
+        live=("comtrade",),
+        data=gas_comtrade_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="partner", empty="No Comtrade gas imports in this period"
+        ),
+        options=TIME_OPTIONS,
+        height=480,
+        caveat="Volumes are converted from the net weight Comtrade reports at 1.36 m³ per kg "
+        "(the Statistical Review of World Energy's approximate factor, 1 Mt LNG = 1.36 bcm); "
+        "gas composition varies, so they are approximate. Customs values, not contract prices.",
+    ),
+    Chart(
+        id="gas_unit_price",
+        page="energy",
+        title="What Armenia pays for gas: implied unit price and the border price",
+        description="US dollars per 1000 cubic metres implied by Comtrade's value divided by its "
+        "volume, per partner and year, beside the Gazprom border price steps from the curated "
+        "sources.",
+        sources=("comtrade", "gas_prices"),
+        live=("comtrade",),
+        data=gas_unit_price_data,
+        figure=lambda f, o: periods.source_ranges(
+            f, group="label", y_title="US$ per 1000 m³", empty="No gas prices in this period"
+        ),
+        options=TIME_OPTIONS,
+        caveat="The implied price is a customs unit value (value ÷ converted volume), not the "
+        "contract price; it includes whatever the declared value covers. The border price steps "
+        "are officials' and Gazprom's statements.",
+    ),
+    Chart(
+        id="nuclear_fuel_imports",
+        page="energy",
+        title="Nuclear fuel imports by partner (UN Comtrade)",
+        description="Fuel elements for nuclear reactors (HS 840130) imported by Armenia for the "
+        "Metsamor plant, US$ millions per partner and year, as Armenia reports them.",
+        sources=("comtrade",),
+        live=("comtrade",),
+        data=nuclear_fuel_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="partner", empty="No nuclear fuel imports in this period"
+        ),
+        options=TIME_OPTIONS,
+        caveat="Fuel is delivered in batches, so years without a delivery show nothing.",
+    ),
+    Chart(
+        id="energy_import_dependence",
+        page="energy",
+        title="Energy import dependence (World Bank)",
+        description="Net energy imports as a share of energy use, and fuel as a share of "
+        "merchandise imports, per year (World Development Indicators).",
+        sources=("worldbank",),
+        live=("worldbank",),
+        data=energy_dependence_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="series", empty="No World Bank figures in this period"
+        ),
+        options=TIME_OPTIONS,
+        height=440,
+        caveat="Two different denominators (energy use; merchandise imports): one panel each.",
     ),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts import exposure
+from dashboard.charts import exposure, live_data
 from dashboard.charts.chart import Chart
-from dashboard.charts.event_layer import in_years
+from dashboard.charts.event_layer import TIME_OPTIONS, in_years
 from dashboard.charts.options import FROM_YEAR, TO_YEAR, Option, bounded_int
 from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import index as index_figures
+from dashboard.figures import periods
 
 WEIGHTS = tuple(
     Option(
@@ -139,5 +140,66 @@ CHARTS = [
         options=(FROM_YEAR, TO_YEAR),
         date_columns=("date",),
         height=420,
+    ),
+]
+
+
+# --- remittances: World Bank (live, balance of payments) beside the CBA's bank transfers ------
+BOP_USD = "Personal remittances received (balance of payments), US$ bn"
+BOP_GDP = "Personal remittances received, % of GDP"
+BANKS = "Transfers through banks by country (CBA) — a different measure, US$ bn"
+SENDERS = {"russia": "from Russia", "total": "from all countries", "usa": "from the USA"}
+
+
+def remittances_data(options: dict) -> pd.DataFrame:
+    """WDI personal remittances (US$ and % of GDP) and the curated bank-transfer rows by sending
+    country, each measure in its own panel."""
+    parts = []
+    live = live_data.wdi(("BX.TRF.PWKR.CD.DT", "BX.TRF.PWKR.DT.GD.ZS"))
+    if not live.empty:
+        live = live.assign(
+            panel=live["unit"].map({"US$ bn": BOP_USD, "% of GDP": BOP_GDP}),
+            label="World Bank WDI (live)",
+        )
+        parts.append(live)
+    bop = datasets.values(
+        "remittances", ["remittances_pct_gdp"], ["total"], "bop_personal_remittances"
+    )
+    if not bop.empty:
+        parts.append(bop.assign(panel=BOP_GDP, label="World Bank (curated)", origin="curated"))
+    banks = datasets.to_unit(
+        datasets.values("remittances", ["remittances_received"], list(SENDERS), "bank_transfers"),
+        "USD bn",
+    )
+    if not banks.empty:
+        parts.append(
+            banks.assign(panel=BANKS, label=banks["series"].map(SENDERS), origin="curated")
+        )
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame()
+    return in_years(pd.concat(parts, ignore_index=True), options)
+
+
+CHARTS += [
+    Chart(
+        id="remittances",
+        page="overview",
+        title="Remittances: how much comes in, and how much from Russia",
+        description="Personal remittances received by Armenia per year from the World Bank "
+        "(balance of payments; US$ billions and % of GDP), and money transfers through banks by "
+        "sending country as the Central Bank of Armenia reports them.",
+        sources=("worldbank", "remittances"),
+        live=("worldbank",),
+        data=remittances_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="label", empty="No remittance figures in this period"
+        ),
+        options=TIME_OPTIONS,
+        height=560,
+        caveat="Two different measures: the World Bank's balance-of-payments personal "
+        "remittances (all countries) and the CBA's transfers through banks (by sending country, "
+        "which includes some non-remittance transfers). Only the bank transfers say how much "
+        "comes from Russia; they are never added to or compared with the World Bank series.",
     ),
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dashboard.charts import energy, euma, overview, security, trade, upper_lars
+from dashboard.charts import attention, energy, euma, overview, security, trade, upper_lars
 from dashboard.charts.chart import Chart
 
 
 def _collect() -> dict[str, Chart]:
     charts: dict[str, Chart] = {}
-    for module in (overview, trade, energy, security, upper_lars, euma):
+    for module in (overview, trade, energy, security, upper_lars, euma, attention):
         for chart in module.CHARTS:
             if chart.id in charts:
                 raise ValueError(f"duplicate chart id {chart.id}")

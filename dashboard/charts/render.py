@@ -12,9 +12,11 @@ import plotly.graph_objects as go
 
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import overlay_events
+from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
-from dashboard.figures.common import add_event_overlay
+from dashboard.figures.common import add_event_overlay, no_live_data
+from data_sources import registry
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,31 @@ def option_key(options: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, repr(v)) for k, v in options.items()))
 
 
+def no_data_lines(source_ids: tuple[str, ...]) -> list[str]:
+    """ "No data yet from <source> — last attempt <time>: <error>" for live sources without a
+    version (escaped; the figure links them to /sources)."""
+    rows = door.statuses()
+    lines = []
+    for source_id in source_ids:
+        row = rows.get(source_id, {})
+        title = registry.BY_ID[source_id].publisher if source_id in registry.BY_ID else source_id
+        attempt = row.get("last_attempt_at")
+        if attempt:
+            when = str(attempt).replace("T", " ").removesuffix("Z")[:16] + " UTC"
+            error = row.get("last_error") or row.get("last_outcome") or ""
+            detail = f" — last attempt {when}" + (f": {str(error)[:90]}" if error else "")
+        else:
+            detail = " — not refreshed yet"
+        lines.append(f"No data yet from {title}{detail}")
+    return lines
+
+
 def _build(chart: Chart, options: dict[str, object]) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     frame = chart.data(options)
     figure = chart.figure(frame, options)
+    missing = tuple(s for s in chart.live if door.current_reads().info(s) is None)
+    if missing:
+        figure = no_live_data(figure, no_data_lines(missing), replace=frame.empty)
     events = overlay_events(options) if chart.has_events else pd.DataFrame()
     if not events.empty:
         figure = add_event_overlay(figure, events)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts import live_data
 from dashboard.charts import trade_live as _trade_live
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
@@ -202,5 +203,84 @@ CHARTS = [
         caveat="Upper Lars is Armenia's only operating land route to Russia, but not everything "
         "sold to Russia goes by road (air freight does not), so these figures show what is "
         "exposed to a closure, not a measured route share.",
+    ),
+]
+
+
+# --- live: UN Comtrade HS 1001 and World Bank WDI -----------------------------------------
+WHEAT_LIVE = "Share of wheat imports by value, % (UN Comtrade, live)"
+WHEAT_CURATED = "Share of wheat imports from Russia, % (as reported, curated)"
+
+
+def wheat_data(options: dict) -> pd.DataFrame:
+    """Wheat (HS 1001, not all grain) imports by partner from Comtrade as value shares, beside
+    the curated shares in their own panel (a customs share of volume or value as reported)."""
+    parts = []
+    live = _trade_live_wheat()
+    if not live.empty:
+        parts.append(live)
+    curated = datasets.values("wheat_imports", ["import_share_from_russia"])
+    if not curated.empty:
+        parts.append(curated.assign(panel=WHEAT_CURATED, partner="Russia", origin="curated"))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame()
+    return _trade_live.ordered(in_years(pd.concat(parts, ignore_index=True), options))
+
+
+def _trade_live_wheat() -> pd.DataFrame:
+    rows = live_data.comtrade_imports("wheat")
+    if rows.empty:
+        return rows
+    return rows.assign(
+        value=rows["share"], unit="percent", indicator="share_of_wheat_imports", panel=WHEAT_LIVE
+    )
+
+
+def wdi_trade_data(options: dict) -> pd.DataFrame:
+    rows = live_data.wdi(("TM.VAL.MRCH.CD.WT", "TX.VAL.MRCH.CD.WT", "NE.TRD.GNFS.ZS"))
+    if rows.empty:
+        return rows
+    rows = rows.assign(
+        panel=rows["unit"].map(
+            {"US$ bn": "Merchandise trade, US$ bn", "% of GDP": "Trade, % of GDP"}
+        )
+    )
+    return in_years(rows, options)
+
+
+CHARTS += [
+    Chart(
+        id="wheat_imports_by_partner",
+        page="trade",
+        title="Wheat imports: who supplies them",
+        description="Each partner's share of the value of Armenia's wheat imports (HS 1001) per "
+        "year from UN Comtrade, and the shares from Russia reported by Armenian officials and "
+        "customs, in a separate panel.",
+        sources=("comtrade", "wheat_imports"),
+        live=("comtrade",),
+        data=wheat_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="partner", empty="No wheat import figures in this period"
+        ),
+        options=TIME_OPTIONS,
+        height=480,
+        caveat="Comtrade shares are of import value; the curated shares are as the source "
+        "states them (often of volume) — two measures, two panels. Wheat only, not all grain.",
+    ),
+    Chart(
+        id="merchandise_trade_wdi",
+        page="trade",
+        title="Armenia's merchandise trade and openness (World Bank)",
+        description="Merchandise exports and imports in US$ billions, and trade in goods and "
+        "services as a share of GDP, per year (World Development Indicators).",
+        sources=("worldbank",),
+        live=("worldbank",),
+        data=wdi_trade_data,
+        figure=lambda f, o: periods.panels(
+            f, panel="panel", group="series", empty="No World Bank trade figures in this period"
+        ),
+        options=TIME_OPTIONS,
+        height=460,
     ),
 ]

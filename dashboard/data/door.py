@@ -5,14 +5,22 @@ download or the API goes through `load` here, inside a read context that records
 Cache keys, ETags, "as of", source lines, frozen `version=` pins and download provenance are all
 derived from that record (`Reads`), never from a hand-kept list of sources.
 
-Versions are immutable, so a frame is cached per (store, source, version) in this process; which
-version is current comes from one snapshot query, refreshed at most every `CURRENT_TTL` seconds.
+Versions are immutable, so a frame is cached per (store, source, version) in this process. Which
+version is current comes from one snapshot query per request (`request_scope`, opened by the web
+layer around every HTTP request), so every worker serves what is current when the request starts:
+two workers never disagree about a promotion that finished before both requests began. Outside a
+request (tests, scripts) the snapshot is reused for at most `CURRENT_TTL` seconds.
+
+A store that cannot be reached (PostgreSQL stopped, a network partition, a locked SQLite file)
+raises `StoreUnavailable` from every function here; the web layer answers it with 503.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,28 +28,76 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from dashboard.data import cache
 from data_sources import registry
 from data_sources.status import all_status
 from data_sources.store import Store, VersionInfo
 
-CURRENT_TTL = 1  # seconds: a promotion is visible to every worker within this
+CURRENT_TTL = 1  # seconds: outside a request, a snapshot of current versions is reused this long
 STATUS_TTL = 5  # seconds: stale / failed badges
 VERSION_MAX = 2**31 - 1  # store ids are 32-bit integers
+RETRY_AFTER = 5  # seconds: what a 503 asks clients to wait
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _store: Store | None = None
 
+# SQLAlchemy's "cannot talk to the database" family: connection refused or dropped, pool timeout.
+# https://docs.sqlalchemy.org/en/20/core/exceptions.html
+_OUTAGE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
+
+class StoreUnavailable(Exception):
+    """The store could not be reached; retrying later may succeed (the web layer answers 503)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        detail = str(getattr(cause, "orig", None) or cause).strip().splitlines()
+        super().__init__(f"{type(cause).__name__}: {detail[0] if detail else ''}"[:200])
+
+
+_outage_logged = False
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn a store outage into `StoreUnavailable`; logged once per outage, not per request."""
+    global _outage_logged
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except _OUTAGE as exc:
+        unavailable = StoreUnavailable(exc)
+        if not _outage_logged:
+            log.warning("store unavailable: %s", unavailable)
+        _outage_logged = True
+        raise unavailable from exc
+    if _outage_logged:
+        log.warning("store is back")
+        _outage_logged = False
+
 
 def store() -> Store:
-    """The process-wide store (DATABASE_URL), created on first use."""
+    """The process-wide store (DATABASE_URL), created (and its schema checked) on first use."""
     global _store
     with _lock:
         if _store is None:
-            _store = Store()
-            _store.create_schema()
+            created = Store()
+            with _guard():
+                created.create_schema()
+            _store = created  # only once the schema is there: a failed start is retried
         return _store
+
+
+def ping() -> float:
+    """Seconds one trivial query takes; raises `StoreUnavailable` when the store is down."""
+    started = time.perf_counter()
+    s = store()
+    with _guard(), s.engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))
+    return time.perf_counter() - started
 
 
 def set_store(new: Store | None) -> None:
@@ -101,6 +157,21 @@ class _Context:
 
 
 _stack: contextvars.ContextVar[tuple[_Context, ...]] = contextvars.ContextVar("reads", default=())
+# The current-versions snapshot of the request being served (None outside a request scope).
+_request: contextvars.ContextVar[dict[str, dict[str, int]] | None] = contextvars.ContextVar(
+    "request_snapshot", default=None
+)
+
+
+def begin_request() -> contextvars.Token:
+    """Open a request scope: the first read takes one snapshot of current versions that every
+    read of this request shares (so a request never mixes two promotions, and a promotion is
+    seen by the next request of every worker). Close it with `end_request(token)`."""
+    return _request.set({})
+
+
+def end_request(token: contextvars.Token) -> None:
+    _request.reset(token)
 
 
 @contextmanager
@@ -133,6 +204,12 @@ def record(reads: Reads) -> None:
     stack = _stack.get()
     if stack:
         stack[-1].reads.merge(reads)
+
+
+def current_reads() -> Reads:
+    """What the innermost read context has read so far (empty outside any context)."""
+    stack = _stack.get()
+    return stack[-1].reads if stack else Reads()
 
 
 def frozen() -> bool:
@@ -189,21 +266,33 @@ def _load_version(source_id: str, version_id: int) -> tuple[VersionInfo, pd.Data
     hit = cache.local().get(key)
     if hit is not None:
         return hit  # (VersionInfo, DataFrame) we stored below
-    loaded = s.load(source_id, version_id)
+    with _guard():
+        loaded = s.load(source_id, version_id)
     if loaded is not None:
         cache.local().set(key, loaded)
     return loaded
 
 
 def current_versions() -> dict[str, int]:
-    """source id -> current version id, from one query at most every CURRENT_TTL seconds."""
+    """source id -> current version id: one query per request (inside `begin_request`), else at
+    most one every CURRENT_TTL seconds."""
     s = store()
+    scope = _request.get()
+    if scope is not None:
+        if s.url not in scope:
+            scope[s.url] = _query_current(s)
+        return dict(scope[s.url])
     key = cache.key("current", s.url)
     hit = cache.local().get(key)
     if hit is None:
-        hit = {source_id: info.id for source_id, info in s.current_versions().items()}
+        hit = _query_current(s)
         cache.local().set(key, hit, timeout=CURRENT_TTL)
     return dict(hit)
+
+
+def _query_current(s: Store) -> dict[str, int]:
+    with _guard():
+        return {source_id: info.id for source_id, info in s.current_versions().items()}
 
 
 def version_info(source_id: str, version_id: int) -> VersionInfo | None:
@@ -215,14 +304,20 @@ def version_info(source_id: str, version_id: int) -> VersionInfo | None:
 
 
 def list_versions(source_id: str) -> list[VersionInfo]:
-    return store().list_versions(source_id)
+    s = store()
+    with _guard():
+        return s.list_versions(source_id)
 
 
 def resolve_versions(version_ids: Iterable[int]) -> dict[str, int]:
     """Map store version ids (one global sequence) to their sources; unknown ids raise KeyError."""
     found: dict[str, int] = {}
     for version_id in version_ids:
-        info = store().version_by_id(version_id) if 1 <= version_id <= VERSION_MAX else None
+        info = None
+        if 1 <= version_id <= VERSION_MAX:
+            s = store()
+            with _guard():
+                info = s.version_by_id(version_id)
         if info is None:
             raise KeyError(version_id)
         found[info.source_id] = info.id
@@ -247,7 +342,8 @@ def statuses() -> dict[str, dict[str, Any]]:
     key = cache.key("status", s.url)
     hit = cache.local().get(key)
     if hit is None:
-        hit = {row["id"]: row for row in all_status(s, registry.SOURCES)}
+        with _guard():
+            hit = {row["id"]: row for row in all_status(s, registry.SOURCES)}
         cache.local().set(key, hit, timeout=STATUS_TTL)
     return hit  # the dict stored just above
 
@@ -266,5 +362,7 @@ def signature(
     for source_id, version in pairs:
         row = rows.get(source_id, {})
         state = "failed" if row.get("state") == "failed" else "stale" if row.get("stale") else ""
+        if version is None and row:  # "no data yet — last attempt …" is part of the output
+            state = f"none:{row.get('last_attempt_at')}:{row.get('last_outcome')}"
         out.append((source_id, version, state))
     return tuple(out)

@@ -68,6 +68,29 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+def no_live_data(fig: go.Figure, lines: list[str], *, replace: bool) -> go.Figure:
+    """Say which live sources have no data yet, with a link to /sources: the whole figure when
+    nothing else is drawn (never an empty axis), else a note under the plot."""
+    text = "<br>".join(safe_text(line) for line in lines)
+    link = '<a href="/sources">See Sources</a>'
+    if replace:
+        fig = empty_figure("")
+        fig.layout.annotations = ()
+        fig.add_annotation(
+            text=f"{text}<br>{link}",
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 13, "color": "#444"},
+        )
+        return fig
+    return add_note(
+        fig, f"{text} · {link}", x=0, y=-0.28, xanchor="left", yanchor="top", align="left"
+    )
+
+
 def add_note(
     fig: go.Figure, text: str, *, x: float, y: float, xanchor: str, yanchor: str, **extra: Any
 ) -> go.Figure:
