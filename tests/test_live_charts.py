@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -15,12 +16,34 @@ from dashboard.charts.registry import CHARTS
 from dashboard.charts.render import render
 from dashboard.data import door
 from data_sources.refresh import refresh
-from data_sources.sources import curated
+from data_sources.sources import curated, worldbank
 from data_sources.store import Store
 from tests.harness import HARNESSES
+from tests.upstream import Reply
 
 LIVE = ("worldbank", "comtrade", "imf_imts", "hdx_acled", "ucdp", "gdelt")
 WIDE = "from=1990&to=2100"
+
+
+def every_indicator(path: str, query: dict) -> Reply:
+    """The WDI API's shape (one page: [header, rows]) with a row for every indicator we fetch,
+    our own small values."""
+    rows = [
+        {
+            "indicator": {"id": code, "value": code},
+            "country": {"id": "AM", "value": "Armenia"},
+            "countryiso3code": "ARM",
+            "date": str(year),
+            "value": 1.5e9 if unit == "current USD" else 12.5,
+            "unit": "",
+            "obs_status": "",
+            "decimal": 1,
+        }
+        for code, unit in worldbank.INDICATORS.items()
+        for year in (2022, 2023)
+    ]
+    header = {"page": 1, "pages": 1, "per_page": 1000, "total": len(rows), "sourceid": "2"}
+    return Reply(json.dumps([{**header, "lastupdated": "2026-10-28"}, rows]).encode())
 
 
 @pytest.fixture
@@ -31,6 +54,7 @@ def live_store(tmp_path, monkeypatch, upstream, make_http) -> Iterator[Store]:  
     for source_id in LIVE:
         HARNESSES[source_id].serve(upstream)
         HARNESSES[source_id].point_at(upstream, monkeypatch)
+    upstream.route("/v2/", every_indicator)
     report = refresh(store, [HARNESSES[s].source for s in LIVE], http_factory=make_http)
     assert {r.id: r.outcome for r in report.sources} == dict.fromkeys(LIVE, "ok"), [
         (r.id, r.error) for r in report.sources
