@@ -48,6 +48,7 @@ LABELS = {
     },
 }
 THEMES = ("light", "dark", "auto")
+EXPORT_ATTEMPTS = 3
 pio.defaults.topojson = (  # type: ignore[attr-defined]  # plotly-stubs lack plotly.io.defaults
     HERE.parent / "assets" / "topojson"
 ).as_uri() + "/"  # kaleido stays offline
@@ -72,9 +73,10 @@ def _flags() -> dict[str, object]:
 
 
 def pins() -> dict[str, int] | None:
-    """`?version=12,15` -> the frozen versions to read (None when absent; else 400)."""
+    """`?version=12,15` -> the frozen versions to read (None when absent or empty, as in the
+    API; else 400)."""
     raw = request.args.get("version", "").strip()
-    if "version" not in request.args:
+    if not raw:
         return None
     try:
         return door.parse_pins(raw)
@@ -125,23 +127,27 @@ def _script_json(value: object) -> str:
 def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
     """SVG or PNG by kaleido (headless Chromium); callers cache the whole response."""
     spec = figure_spec(rendered, theme)
-    try:
-        return pio.to_image(
-            spec,
-            format=fmt,
-            width=width,
-            height=rendered.chart.height,
-            scale=1 if fmt == "svg" else 2,
-            validate=False,
-        )
-    except Exception as exc:  # kaleido raises several types when Chromium is missing or dies
-        log.warning("static export failed: %s", exc)
-        raise EmbedError(
-            503,
-            "Static images need a Chromium browser on the server "
-            f"(apt-get install chromium); the export failed: "
-            f"{type(exc).__name__}",
-        ) from None
+    # Under load kaleido's page sometimes runs the export before its own script has loaded
+    # ("ReferenceError: kaleido_scopes is not defined"); a fresh attempt succeeds.
+    for attempt in range(EXPORT_ATTEMPTS):
+        try:
+            return pio.to_image(
+                spec,
+                format=fmt,
+                width=width,
+                height=rendered.chart.height,
+                scale=1 if fmt == "svg" else 2,
+                validate=False,
+            )
+        except Exception as exc:  # kaleido raises several types when Chromium is missing or dies
+            log.warning("static export failed (attempt %d): %s", attempt + 1, exc)
+            failure = exc
+    raise EmbedError(
+        503,
+        "Static images need a Chromium browser on the server "
+        f"(apt-get install chromium); the export failed: "
+        f"{type(failure).__name__}",
+    ) from None
 
 
 def _page_url(chart: Chart) -> str:
