@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.charts import exposure
+from dashboard.charts import exposure, kpi_shares
 from dashboard.data import datasets
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
@@ -20,24 +20,27 @@ from dashboard.data.memo import memo
 
 @dataclass(frozen=True)
 class KpiValue:
-    value: str  # formatted for display
+    value: str  # formatted for display: a range stays a range, a qualifier stays with it
     number: float | None
     unit: str
-    change: str | None  # vs the previous comparable figure, in words
+    change: str | None  # vs the previous figure of the same measure and source family
     period: str
     dataset: str
     row_id: str
     source_url: str
     source_title: str
     accessed: str
-    checked: str  # "accessed …", or "not re-checked" when the row's page was not re-read
+    confidence: str
+    checked: str = ""  # "accessed …", or "not re-checked" when the row's page was not re-read
+    origin: str = ""  # "live · World Bank", "curated · Armstat"
+    earlier: str | None = None  # an earlier figure of another measure or source, not a change
 
     @property
     def as_of(self) -> str:
         """`as of 2026-11-20`, or `not re-checked` (never an access the row did not have)."""
-        return f"as of {self.accessed}" if self.checked.startswith("accessed") else self.checked
-
-    confidence: str
+        if self.checked and not self.checked.startswith(("accessed", "retrieved")):
+            return self.checked
+        return f"as of {self.accessed}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def _row_value(
     change: str | None,
     period: str,
     unit: str | None = None,
+    earlier: str | None = None,
 ) -> KpiValue:
     unit = str(row.get("unit") or "") if unit is None else unit
     return KpiValue(
@@ -77,27 +81,28 @@ def _row_value(
         source_url=str(row["source_url"]),
         source_title=str(row["source_title"]),
         accessed=str(row["accessed"]),
-        checked=str(row.get("checked") or ""),
         confidence=str(row["confidence"]),
+        checked=str(row.get("checked") or ""),
+        origin=str(row.get("origin") or f"curated · {kpi_shares.family(row.get('reported_by'))}"),
+        earlier=earlier,
     )
 
 
-def _latest_share(
-    dataset: str, indicator: str, series: str, measure: str | None = None
-) -> KpiValue | None:
-    frame = datasets.values(dataset, [indicator], [series], measure)
-    if frame.empty:
+def newest_share(*readers: Callable[[], pd.DataFrame]) -> KpiValue | None:
+    """The newest cited share among live and curated candidates (see `kpi_shares`)."""
+    picked = kpi_shares.pick(kpi_shares.candidates(*readers))
+    if picked is None:
         return None
-    frame = frame.sort_values(["end", "start"])
-    latest = frame.iloc[-1]
-    change = None
-    earlier = frame[frame["end"] < latest["start"]]
-    if not earlier.empty:
-        prev = earlier.iloc[-1]
-        delta = latest["value"] - prev["value"]
-        change = f"{delta:+.1f} points vs {prev['period_end'][:4]} ({prev['value']:.1f} %)"
+    latest, change, earlier = picked
     period = f"{latest['period_start']} to {latest['period_end']}"
-    return _row_value(latest, f"{latest['value']:.0f} %", float(latest["value"]), change, period)
+    return _row_value(
+        latest,
+        kpi_shares.formatted(latest),
+        float(latest["value"]),
+        change,
+        period,
+        earlier=earlier,
+    )
 
 
 def _event(dataset: str, row_id: str, value: str, number: float | None) -> KpiValue | None:
@@ -169,22 +174,30 @@ KPIS = [
         "gas",
         "Gas imports from Russia",
         "energy",
-        lambda: _latest_share("gas_imports", "gas_import_share", "russia"),
+        lambda: newest_share(
+            lambda: kpi_shares.curated("gas_imports", "gas_import_share", "russia"),
+            lambda: kpi_shares.comtrade_share("gas"),
+        ),
     ),
     Kpi(
         "trade_russia_share",
         "trade",
         "Russia's share of trade",
         "trade",
-        lambda: _latest_share("trade_partners", "share_of_trade", "russia"),
+        lambda: newest_share(
+            lambda: kpi_shares.curated("trade_partners", "share_of_trade", "russia"),
+            kpi_shares.imf_trade_share,
+        ),
     ),
     Kpi(
         "remittances_russia_share",
         "remittances",
         "Remittances from Russia (bank transfers)",
         "overview",
-        lambda: _latest_share(
-            "remittances", "remittances_share", "russia", exposure.REMITTANCE_MEASURE
+        lambda: newest_share(
+            lambda: kpi_shares.curated(
+                "remittances", "remittances_share", "russia", exposure.REMITTANCE_MEASURE
+            )
         ),
     ),
     Kpi(
@@ -192,7 +205,10 @@ KPIS = [
         "wheat",
         "Wheat imports from Russia",
         "overview",
-        lambda: _latest_share("wheat_imports", "import_share_from_russia", "wheat"),
+        lambda: newest_share(
+            lambda: kpi_shares.curated("wheat_imports", "import_share_from_russia", "wheat"),
+            lambda: kpi_shares.comtrade_share("wheat"),
+        ),
     ),
     Kpi(
         "metsamor_licensed_to",

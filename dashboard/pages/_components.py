@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.charts.alt_text import describe
 from dashboard.charts.chart import Chart, query_string
 from dashboard.charts.embed_snippets import snippets
 from dashboard.charts.kpis import Kpi, KpiValue
@@ -88,7 +89,7 @@ def subtitle(fresh: Freshness) -> list:
     return children
 
 
-def data_table(frame: pd.DataFrame) -> html.Table:
+def data_table(frame: pd.DataFrame, caption: str = "") -> html.Table:
     columns = [c for c in frame.columns if c not in _HIDDEN_COLUMNS]
     head = html.Thead(html.Tr([html.Th(c.replace("_", " "), scope="col") for c in columns]))
     body = []
@@ -105,13 +106,35 @@ def data_table(frame: pd.DataFrame) -> html.Table:
             else:
                 cells.append(html.Td("" if pd.isna(value) else str(value)))
         body.append(html.Tr(cells))
-    return html.Table([head, html.Tbody(body)], className="table table-sm pp-table")
+    parts: list = [html.Caption(caption)] if caption else []
+    return html.Table([*parts, head, html.Tbody(body)], className="table table-sm pp-table")
 
 
-def table_block(chart: Chart, frame: pd.DataFrame) -> list:
-    """The rows behind a chart; built only when its <details> is opened (lazy, see callbacks)."""
+def event_table(events: pd.DataFrame) -> html.Table:
+    """The event layer's markers as rows: date, category, what happened, its source."""
+    shown = pd.DataFrame(
+        {
+            "date": pd.to_datetime(events["when"]).dt.strftime("%Y-%m-%d"),
+            "category": events["category"].astype(str).str.replace("_", " "),
+            "event": events["title"],
+            "ref": events["dataset"].astype(str) + "#" + events["row_id"].astype(str),
+            "source_url": events.get("source_url", pd.Series("", index=events.index)),
+        }
+    )
+    return data_table(shown, "Events marked along the top of the chart")
+
+
+def table_block(chart: Chart, frame: pd.DataFrame, events: pd.DataFrame | None = None) -> list:
+    """The rows behind a chart (and the event markers drawn on it); built only when its
+    <details> is opened (lazy, see callbacks)."""
     more = f", first {TABLE_LIMIT} shown" if len(frame) > TABLE_LIMIT else ""
-    return [html.P(f"{len(frame)} rows{more}.", className="small mb-1"), data_table(frame)]
+    block = [
+        html.P(f"{len(frame)} rows{more}.", className="small mb-1"),
+        data_table(frame, f"The data behind “{chart.title}”"),
+    ]
+    if events is not None and not events.empty:
+        block.append(event_table(events))
+    return block
 
 
 def source_line(reads: Reads) -> list:
@@ -125,46 +148,66 @@ def source_line(reads: Reads) -> list:
     return links
 
 
+def chart_summary(rendered: Rendered) -> str:
+    """The alt text generated from the data as drawn (latest value, change, period)."""
+    return describe(rendered.spec, rendered.events)
+
+
 def chart_card(rendered: Rendered) -> dbc.Card:
+    """A chart as a <figure>: the <figcaption> (title, "as of", what it shows, the sentence made
+    from its data) names and describes it, the data table is the next Tab stop after the caption
+    and is its text alternative; plotly's own SVG is hidden from screen readers by pp-a11y.js."""
     chart = rendered.chart
     fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
-    aria: dict[str, Any] = {"aria-label": f"{chart.title}. {chart.description}"}
+    caption = html.Figcaption(
+        [
+            html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
+            html.Div(
+                subtitle(fresh), className="pp-asof small text-muted", id={"type": "pp-asof", **key}
+            ),
+            html.P(
+                [
+                    chart.description,
+                    " ",
+                    html.Span(chart_summary(rendered), id={"type": "pp-summary", **key}),
+                ],
+                className="pp-desc small",
+                id=f"desc-{chart.id}",
+            ),
+        ],
+        className="card-header pp-caption",
+    )
+    table = html.Details(
+        [
+            html.Summary(
+                ["Data table", html.Span(f" for “{chart.title}”", className="visually-hidden")],
+                id={"type": "pp-tablesum", **key},
+                className="pp-summary",
+            ),
+            html.Div(id={"type": "pp-tablebody", **key}),
+        ],
+        id={"type": "pp-table", **key},
+        className="pp-details",
+    )
+    graph = dcc.Graph(
+        id={"type": "pp-graph", **key},
+        figure=rendered.spec,
+        config=GRAPH_CONFIG,
+        style={"height": f"{chart.height}px"},
+        className="pp-graph",
+    )
+    body = [
+        table,
+        graph,
+        html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
+    ]
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
-                    html.Div(
-                        subtitle(fresh),
-                        className="pp-asof small text-muted",
-                        id={"type": "pp-asof", **key},
-                    ),
-                ]
-            ),
-            dbc.CardBody(
-                [
-                    html.Div(
-                        dcc.Graph(
-                            id={"type": "pp-graph", **key},
-                            figure=rendered.spec,
-                            config=GRAPH_CONFIG,
-                            style={"height": f"{chart.height}px"},
-                        ),
-                        role="img",
-                        **aria,
-                    ),
-                    html.P(chart.description, className="pp-desc small"),
-                    html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
-                    html.Details(
-                        [
-                            html.Summary("Data table", id={"type": "pp-tablesum", **key}),
-                            html.Div(id={"type": "pp-tablebody", **key}),
-                        ],
-                        id={"type": "pp-table", **key},
-                        className="pp-details",
-                    ),
-                ]
+            html.Figure(
+                [caption, dbc.CardBody(body)],
+                className="mb-0",
+                **{"aria-labelledby": f"title-{chart.id}", "aria-describedby": f"desc-{chart.id}"},
             ),
             dbc.CardFooter(
                 [
@@ -234,18 +277,36 @@ def embed_block(rendered: Rendered) -> html.Details:
 
 def control(page: str, option: Option, value: Any) -> html.Div:
     """One URL-backed control; ids carry the page and option name (`value` is what
-    `option.read` gave: a bool, int or str depending on the option)."""
+    `option.read` gave: a bool, int or str depending on the option).
+
+    Native inputs with their own <label> (dash-bootstrap-components), radios grouped in a
+    <fieldset> whose <legend> names the group: dcc's checklist/radio markup wraps each native
+    input in `role="option"` inside `role="listbox"`, which doubles names and promises arrow keys.
+    """
     cid = {"type": "pp-control", "page": page, "name": option.name}
     label = option.label or option.name
-    widget: dcc.Checklist | dcc.Input | dcc.RadioItems
+    widget: dbc.Checklist | dcc.Input | dbc.RadioItems
     if isinstance(option.default, bool):
-        widget = dcc.Checklist(
+        widget = dbc.Checklist(
             id=cid,
-            options=[{"label": f" {label}", "value": "1"}],
+            options=[{"label": label, "value": "1"}],
             value=["1"] if value else [],
+            switch=True,
             className="pp-check",
         )
         return html.Div(widget, className="pp-control")
+    if option.choices is not None and not isinstance(option.default, int):
+        widget = dbc.RadioItems(
+            id=cid,
+            value=value,
+            inline=True,
+            options=[{"label": c, "value": c} for c in option.choices],
+            className="pp-radios",
+        )
+        return html.Div(
+            html.Fieldset([html.Legend(label, className="pp-legend"), widget]),
+            className="pp-control",
+        )
     # Inputs sit inside their <label>, which names them for screen readers.
     if option.widget == "range":
         widget = dcc.Input(
@@ -271,15 +332,8 @@ def control(page: str, option: Option, value: Any) -> html.Div:
             debounce=True,
             className="form-control form-control-sm",
         )
-    elif option.choices is not None:
-        widget = dcc.RadioItems(
-            id=cid,
-            value=value,
-            inline=True,
-            options=[{"label": f" {c}", "value": c} for c in option.choices],
-        )
     else:
-        widget = dcc.Input(id=cid, value=value, debounce=True)
+        widget = dcc.Input(id=cid, value=value, debounce=True, className="form-control")
     return html.Div(html.Label([f"{label} ", widget], className="small"), className="pp-control")
 
 
@@ -330,7 +384,10 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
                 className="pp-kpi-value",
             ),
             html.Div(value.change, className="pp-kpi-change small") if value.change else None,
+            html.Div(value.earlier, className="pp-kpi-earlier small") if value.earlier else None,
             html.Div([f"{value.period} · {value.as_of} ", badge], className="small text-muted"),
+            html.Span(value.origin, className="pp-origin small") if value.origin else None,
+            " · " if value.origin else None,
             html.A(
                 "source",
                 href=value.source_url,

@@ -1,7 +1,11 @@
-"""KPI embeds: one number per pressure point as a script-free HTML card or an SVG."""
+"""KPI embeds: one number per pressure point as a script-free HTML card or an SVG.
+
+`?version=12,15` pins store versions (a frozen card, as for chart embeds); an id that is not a
+stored version, or one of a dataset the KPI does not read, is a plain-text 400."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -10,6 +14,7 @@ from flask import Flask, Response, request
 
 from dashboard.charts import kpis
 from dashboard.charts.kpis import Kpi, KpiValue
+from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
 from dashboard.web.embed_static import STATIC
@@ -17,6 +22,37 @@ from dashboard.web.responses import respond
 
 THEMES = ("light", "dark", "auto")
 _EMPTY = pd.DataFrame()
+
+
+class _BadVersion(Exception):
+    pass
+
+
+def _pins() -> dict[str, int] | None:
+    raw = request.args.get("version", "").strip()
+    if not raw:  # empty means not pinned, as in the API
+        return None
+    try:
+        return door.parse_pins(raw)
+    except ValueError as bad:
+        raise _BadVersion(str(bad)) from None
+
+
+def _bad_version(message: str) -> Response:
+    return Response(f"{message} (parameter: version)\n", status=400, mimetype="text/plain")
+
+
+def _respond(kind: str, kpi: Kpi, build: Callable[[], Response]) -> Response:
+    """The cached card, within the pinned versions if `?version=` is given."""
+    try:
+        pinned = _pins()
+    except _BadVersion as bad:
+        return _bad_version(str(bad))
+    response, reads = respond(kind, _params(kpi), build, pinned)
+    foreign = set(pinned or {}) - set(reads.sources())
+    if foreign:
+        return _bad_version(f"version pins {sorted(foreign)}, which this KPI does not read")
+    return response
 
 
 def _not_found(kpi_id: str, mimetype: str) -> Response:
@@ -38,8 +74,7 @@ def kpi_html(kpi_id: str) -> Response:
     kpi = kpis.BY_ID.get(kpi_id)
     if kpi is None:
         return _not_found(kpi_id, "text/plain")
-    response, _reads = respond("kpi-html", _params(kpi), lambda: _kpi_html(kpi))
-    return response
+    return _respond("kpi-html", kpi, lambda: _kpi_html(kpi))
 
 
 def kpi_svg(kpi_id: str) -> Response:
@@ -47,8 +82,7 @@ def kpi_svg(kpi_id: str) -> Response:
     kpi = kpis.BY_ID.get(kpi_id)
     if kpi is None:
         return _not_found(kpi_id, "text/plain")
-    response, _reads = respond("kpi-svg", _params(kpi), lambda: _kpi_svg(kpi))
-    return response
+    return _respond("kpi-svg", kpi, lambda: _kpi_svg(kpi))
 
 
 def _inner_html(value: KpiValue | None, reads: Reads) -> str:
@@ -59,10 +93,12 @@ def _inner_html(value: KpiValue | None, reads: Reads) -> str:
     return (
         f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
         + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
+        + (f'<div class="pp-kpi-earlier">{escape(value.earlier)}</div>' if value.earlier else "")
         + f'<p class="pp-asof">{escape(value.period)} · {escape(value.as_of)}'
         + (' <span class="pp-stale">stale</span>' if stale else "")
         + "</p>"
-        + f'<footer>Source: <a href="{escape(value.source_url)}" target="_blank" '
+        + f'<footer><span class="pp-origin">{escape(value.origin)}</span> · '
+        + f'Source: <a href="{escape(value.source_url)}" target="_blank" '
         f'rel="noopener">{escape(value.source_title)}</a></footer>'
     )
 
@@ -87,11 +123,11 @@ def _kpi_svg(kpi: Kpi) -> Response:
     dark = _theme() == "dark"
     bg, fg, muted = ("#16181d", "#e8e8e8", "#b5b5b5") if dark else ("#ffffff", "#1d1d1d", "#555")
     lines = [(f"{value.value}" if value else "—", 34, 700, fg, 62)]
-    if value and value.change:
-        lines.append((value.change[:60], 12, 400, fg, 86))
+    if value and (value.change or value.earlier):
+        lines.append(((value.change or value.earlier or "")[:60], 12, 400, fg, 86))
     if value:
         lines.append((f"{value.period} · {value.as_of}", 12, 400, muted, 108))
-        lines.append((f"Source: {value.source_title}"[:70], 11, 400, muted, 130))
+        lines.append((f"{value.origin} · {value.source_title}"[:70], 11, 400, muted, 130))
     text = "".join(
         f'<text x="14" y="{y}" font-size="{size}" font-weight="{weight}" fill="{colour}">'
         f"{escape(content)}</text>"
