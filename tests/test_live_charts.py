@@ -19,6 +19,7 @@ from data_sources.refresh import refresh
 from data_sources.sources import curated, worldbank
 from data_sources.store import Store
 from tests.harness import HARNESSES
+from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from tests.upstream import Reply
 
 LIVE = ("worldbank", "comtrade", "imf_imts", "hdx_acled", "ucdp", "gdelt")
@@ -122,3 +123,38 @@ def test_offline_live_charts_say_no_data_yet(dash_store, chart_id) -> None:
     rendered = render(CHARTS[chart_id], {"from": "1990", "to": "2100"})
     text = str(rendered.spec["layout"].get("annotations", ""))
     assert "No data yet from" in text and "/sources" in text, chart_id
+
+
+NEW_CHARTS = {
+    "/energy": ("gas_imports_comtrade", "gas_unit_price", "nuclear_fuel_imports"),
+    "/trade": ("wheat_imports_by_partner", "merchandise_trade_wdi"),
+    "/": ("remittances",),
+    "/security": ("news_attention_armenia_azerbaijan_border",),
+}
+
+
+@pytest.mark.browser
+def test_live_charts_draw_in_the_browser(live_store, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.test_browser import Visit
+
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for path, chart_ids in NEW_CHARTS.items():
+            visit = Visit(browser, f"http://127.0.0.1:{httpd.server_port}{path}?from=1990", 1280)
+            try:
+                for chart_id in chart_ids:
+                    card = visit.page.locator(f"#card-{chart_id}")
+                    card.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(
+                        timeout=20_000
+                    )
+                    assert "No data yet" not in card.inner_text(), chart_id
+                assert visit.errors == [], visit.errors
+            finally:
+                visit.close()
+    finally:
+        httpd.shutdown()
