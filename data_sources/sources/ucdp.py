@@ -12,14 +12,17 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import timedelta
-from typing import IO
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pandera.pandas as pa
 
 from data_sources import config
 from data_sources.errors import SourceError
+from data_sources.history import BOOKKEEPING, history_columns
 from data_sources.http import RawResponse
 from data_sources.parsing import json_of, refuse_html
 from data_sources.source import FetchContext, Source
@@ -29,17 +32,86 @@ DEFAULT_BASE_URL = "https://ucdp.uu.se/downloads"
 API_DEFAULT_BASE_URL = "https://ucdpapi.pcr.uu.se/api"  # UCDP_API_BASE_URL overrides it
 TOKEN_ENV = "UCDP_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 COUNTRY_IDS = {371: "Armenia", 373: "Azerbaijan"}  # Gleditsch-Ward codes, as GED's country_id
-# Releases oldest first; an event id recurs when a later release revises it, and the newest
-# wins. Yearly GED 26.1 (1989-2025), candidate Jan-Jun 2026 consolidated, then the monthly
-# candidates (file names per research §1.3). Add each new monthly file at the end.
-RELEASES: list[tuple[str, str]] = [
-    ("26.1", "ged/ged261-csv.zip"),
-    ("26.0.1-6", "candidateged/GEDEvent_v26_01_26_06.csv"),
-    ("26.0.7", "candidateged/GEDEvent_v26_0_7.csv"),
-    ("26.0.8", "candidateged/GEDEvent_v26_0_8.csv"),
-]
-# The same releases as GED API versions (yearly x.1, monthly candidates x.0.m).
-API_VERSIONS = ["26.1", *(f"26.0.{m}" for m in range(1, 9))]
+# Releases are discovered, not listed. The public download page https://ucdp.uu.se/downloads/
+# links the yearly GED as `ged/ged{YY}1-csv.zip` (GED YY.1: events up to the end of 20YY-1,
+# out each June), monthly candidate files as `candidateged/GEDEvent_v{YY}_0_{M}.csv` (events
+# of month M of 20YY) and consolidated candidates as `GEDEvent_v{YY}_01_{YY}_{MM}.csv`
+# (months 1-MM). The page is not machine-readable, so each run requests the releases it knows
+# (the seeds below and every file the current version was built from) and probes the next
+# names (monthly YY.0.M+1, rolling over to the next year; the next yearly) until upstream
+# answers 404. A 404 for a name never fetched means "not published yet"; a 404 for a file an
+# earlier run fetched fails the source. A yearly release supersedes the candidates of the
+# year it covers, which are then no longer requested.
+SEED_YEARLY = 26  # GED 26.1 (1989-2025)
+SEED_CONSOLIDATED = {26: 6}  # GEDEvent_v26_01_26_06: candidates January-June 2026
+SEED_MONTHLY = (26, 7)  # GEDEvent_v26_0_7: the first monthly file after it
+API_SEED_MONTHLY = (26, 1)  # the GED API serves every monthly version (26.0.1, 26.0.2, ...)
+MAX_PROBES = 36  # new names tried per run at most (probing also stops at the current month)
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    """One GED release: `rank` orders them by publication (a later one wins for an event id)."""
+
+    rank: tuple[int, int, int]
+    label: str  # 26.1, 26.0.1-6, 26.0.7
+    path: str  # under the download base URL
+    version: str  # the GED API's name for it (26.1, 26.0.7); "" for a consolidated file
+
+    @property
+    def year(self) -> int:
+        """Two-digit year: of the events for a candidate, of the release for a yearly."""
+        return self.rank[0] + 1 if self.is_yearly else self.rank[0]
+
+    @property
+    def is_yearly(self) -> bool:
+        return self.rank[1] == 13
+
+    @property
+    def order(self) -> int:
+        return self.rank[0] * 1000 + self.rank[1] * 10 + self.rank[2]
+
+
+def yearly(yy: int) -> Release:
+    return Release((yy - 1, 13, 0), f"{yy}.1", f"ged/ged{yy}1-csv.zip", f"{yy}.1")
+
+
+def consolidated(yy: int, last_month: int) -> Release:
+    path = f"candidateged/GEDEvent_v{yy}_01_{yy}_{last_month:02d}.csv"
+    return Release((yy, last_month, 0), f"{yy}.0.1-{last_month}", path, "")
+
+
+def monthly(yy: int, month: int) -> Release:
+    path = f"candidateged/GEDEvent_v{yy}_0_{month}.csv"
+    return Release((yy, month, 1), f"{yy}.0.{month}", path, f"{yy}.0.{month}")
+
+
+_YEARLY = re.compile(r"/ged/ged(\d{2})1-csv\.zip$")
+_CONSOLIDATED = re.compile(r"/GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv$")
+_MONTHLY = re.compile(r"/GEDEvent_v(\d{2})_0_(\d{1,2})\.csv$")
+_API = re.compile(r"/gedevents/(\d{2})\.(?:(1)|0\.(\d{1,2}))$")
+
+
+def release_of_url(url: str) -> Release | None:
+    """The release a download or API URL names, or None."""
+    path = urlsplit(url).path
+    if match := _YEARLY.search(path):
+        return yearly(int(match.group(1)))
+    if match := _CONSOLIDATED.search(path):
+        return consolidated(int(match.group(1)), int(match.group(3)))
+    if match := _MONTHLY.search(path):
+        return monthly(int(match.group(1)), int(match.group(2)))
+    if match := _API.search(path):
+        yy = int(match.group(1))
+        return yearly(yy) if match.group(2) else monthly(yy, int(match.group(3)))
+    return None
+
+
+def today() -> date:
+    """The current UTC date (tests replace it); no release is probed past it."""
+    return datetime.now(UTC).date()
+
+
 API_PAGE_SIZE = 1000  # the API's maximum
 MAX_PAGES = 200
 REQUIRED = [
@@ -71,51 +143,131 @@ GED_COLUMNS = GED_HEADER.split(",")
 
 def ged_columns() -> list[str]:
     """The GED columns read: the schema's, under their GED names."""
-    ours = [c for c in SCHEMA.columns if c not in ("release", "location", "source_url")]
+    ours = [c for c in _columns() if c not in ("release", "location", "source_url")]
     return [*ours, "where_description"]
 
 
 def fetch(ctx: FetchContext) -> list[RawResponse]:
     token = ctx.credentials.get(TOKEN_ENV)
     if token:
-        return _fetch_api(ctx, token)
-    return [ctx.http.get(f"{ctx.base_url}/{path}") for _, path in RELEASES]
+        base = config.base_url("ucdp_api", API_DEFAULT_BASE_URL)  # UCDP_API_BASE_URL
+        return discover(ctx, lambda release, probe: _api_pages(ctx, base, token, release, probe))
+    return discover(ctx, lambda release, probe: _file(ctx, release, probe))
 
 
-def _fetch_api(ctx: FetchContext, token: str) -> list[RawResponse]:
-    """Every page of every version for 371 and 373, following `NextPageUrl`."""
-    base = config.base_url("ucdp_api", API_DEFAULT_BASE_URL)  # UCDP_API_BASE_URL
-    headers, parts = {"x-ucdp-access-token": token}, []
-    for version in API_VERSIONS:
-        url: str | None = f"{base}/gedevents/{version}"
-        params: dict[str, str] | None = {
-            "pagesize": str(API_PAGE_SIZE),
-            "page": "0",
-            "Country": ",".join(map(str, COUNTRY_IDS)),
-        }
-        seen: set[str] = set()
-        while url:
-            try:  # HTTP 400 after bursts of requests is throttling (research §1.3): retry it
-                raw = ctx.http.get(url, params=params, headers=headers, extra_retry_statuses={400})
-            except SourceError as err:
-                if err.error_class == "auth_failed":
-                    raise SourceError(
-                        "auth_failed",
-                        f"UCDP API refused the token ({TOKEN_ENV})",
-                        url=err.url,
-                        status=err.status,
-                    ) from None
-                raise
-            parts.append(raw)
-            envelope = api_envelope(raw)
-            following = str(envelope.get("NextPageUrl") or "")
-            if not following or raw.url in seen:
-                break
-            if len(seen) >= MAX_PAGES:
-                raise SourceError("truncated_result", f"over {MAX_PAGES} pages", url=raw.url)
-            seen.add(raw.url)
-            # NextPageUrl is absolute; keep it on our API base so the token goes nowhere else.
-            url, params = rebase_url(following, base, API_DEFAULT_BASE_URL), None
+Getter = Callable[[Release, bool], list[RawResponse] | None]
+
+
+def discover(ctx: FetchContext, get: Getter) -> list[RawResponse]:
+    """The newest yearly release, then every candidate release after it, known and new.
+
+    `get(release, probe)` returns its responses, or None when a probed name is not published.
+    """
+    api = ctx.credentials.get(TOKEN_ENV) is not None
+    known = [r for r in map(release_of_url, ctx.previous_urls) if r is not None]
+    newest = max([SEED_YEARLY, *(r.year for r in known if r.is_yearly)])
+    probes, parts = 0, None
+    while 2000 + newest + 1 <= today().year and probes < MAX_PROBES:  # GED YY.1 is out in 20YY
+        probes += 1
+        found = get(yearly(newest + 1), True)
+        if found is None:
+            break
+        newest, parts = newest + 1, found
+    parts = parts if parts is not None else get(yearly(newest), False) or []
+    seeds = (
+        [monthly(*API_SEED_MONTHLY)]
+        if api
+        else [*(consolidated(y, m) for y, m in SEED_CONSOLIDATED.items()), monthly(*SEED_MONTHLY)]
+    )
+    candidates = {
+        r
+        for r in [*seeds, *known]
+        if not r.is_yearly and r.year >= newest and (r.version or not api)
+    }
+    covered = {(r.year, r.rank[1]) for r in candidates if not r.version}  # consolidated files
+    candidates = {
+        r
+        for r in candidates
+        if not r.version or not any(y == r.year and r.rank[1] <= m for y, m in covered)
+    }
+    for release in sorted(candidates):
+        parts += get(release, False) or []
+    last = max(candidates, default=None)
+    step = _next_month(last.year, last.rank[1]) if last else (newest, 1)
+    while probes < MAX_PROBES and (2000 + step[0], step[1]) <= (today().year, today().month):
+        probes += 1
+        found = get(monthly(*step), True)
+        if found is None:
+            break
+        parts += found
+        step = _next_month(*step)
+    return parts
+
+
+def _next_month(yy: int, month: int) -> tuple[int, int]:
+    return (yy, month + 1) if month < 12 else (yy + 1, 1)
+
+
+def _file(ctx: FetchContext, release: Release, probe: bool) -> list[RawResponse] | None:
+    url = f"{ctx.base_url}/{release.path}"
+    raw = ctx.get_published(url, release.path)
+    if raw is None and not probe:
+        raise SourceError(
+            "http_4xx", f"{release.path}: a published UCDP release is missing", url=url, status=404
+        )
+    return None if raw is None else [raw]
+
+
+def _api_pages(
+    ctx: FetchContext, base: str, token: str, release: Release, probe: bool
+) -> list[RawResponse] | None:
+    """Every page of one GED API version for 371 and 373, following `NextPageUrl`."""
+    headers = {"x-ucdp-access-token": token}
+    parts: list[RawResponse] = []
+    url: str | None = f"{base}/gedevents/{release.version}"
+    params: dict[str, str] | None = {
+        "pagesize": str(API_PAGE_SIZE),
+        "page": "0",
+        "Country": ",".join(map(str, COUNTRY_IDS)),
+    }
+    seen: set[str] = set()
+    while url:
+        try:  # HTTP 400 after bursts of requests is throttling (research §1.3): retry it
+            options: dict[str, Any] = {
+                "params": params,
+                "headers": headers,
+                "extra_retry_statuses": {400},
+            }
+            raw = (
+                ctx.get_published(url, f"gedevents/{release.version}", **options)
+                if not parts
+                else ctx.http.get(url, **options)
+            )
+        except SourceError as err:
+            if err.error_class == "auth_failed":
+                raise SourceError(
+                    "auth_failed",
+                    f"UCDP API refused the token ({TOKEN_ENV})",
+                    url=err.url,
+                    status=err.status,
+                ) from None
+            raise
+        if raw is None:  # 404: an unknown version (research §1.3)
+            if probe:
+                return None
+            raise SourceError(
+                "http_4xx", f"UCDP API has no version {release.version}", url=url, status=404
+            )
+        parts.append(raw)
+        envelope = api_envelope(raw)
+        following = str(envelope.get("NextPageUrl") or "")
+        if not following or raw.url in seen:
+            break
+        if len(seen) >= MAX_PAGES:
+            raise SourceError("truncated_result", f"over {MAX_PAGES} pages", url=raw.url)
+        seen.add(raw.url)
+        # NextPageUrl is absolute; keep it on our API base so the token goes nowhere else.
+        url, params = rebase_url(following, base, API_DEFAULT_BASE_URL), None
     return parts
 
 
@@ -126,15 +278,12 @@ def api_envelope(raw: RawResponse) -> dict:
     return body
 
 
-def _release_of(raw: RawResponse) -> tuple[int, str]:
-    """(rank, label): a later release ranks higher and wins for a repeated event id."""
-    match = re.search(r"/gedevents/([^/?]+)", raw.url)
-    if match and match.group(1) in API_VERSIONS:
-        return API_VERSIONS.index(match.group(1)), match.group(1)
-    for rank, (label, path) in enumerate(RELEASES):
-        if raw.url.split("?")[0].endswith(path):
-            return rank, label
-    raise SourceError("invalid_payload", "response matches no known UCDP release", url=raw.url)
+def _release_of(raw: RawResponse) -> Release:
+    """The release a response belongs to: a later one wins for a repeated event id."""
+    release = release_of_url(raw.url)
+    if release is None:
+        raise SourceError("invalid_payload", "response matches no known UCDP release", url=raw.url)
+    return release
 
 
 def _open_csv(raw: RawResponse) -> Callable[[], IO[str]]:
@@ -217,7 +366,7 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
     """One row per event id; when releases disagree, the newest release's version is kept."""
     frames = []
     for raw in parts:
-        rank, label = _release_of(raw)
+        release = _release_of(raw)
         frame = _frame(raw)
         out = pd.DataFrame(index=frame.index)
         for column in INTS + FLOATS:
@@ -231,13 +380,44 @@ def tidy(parts: list[RawResponse]) -> pd.DataFrame:
                 if column in frame.columns
                 else None
             )
-        frames.append(out.assign(release=label, rank=rank, source_url=raw.url))
+        frames.append(out.assign(release=release.label, rank=release.order, source_url=raw.url))
     if not frames:
-        return pd.DataFrame(columns=list(SCHEMA.columns))
+        return pd.DataFrame(columns=_columns())
     events = pd.concat(frames, ignore_index=True).sort_values("rank", kind="stable")
     events = events.drop_duplicates("id", keep="last").sort_values(["date_start", "id"])
     events["country"] = events["country"].fillna(events["country_id"].map(COUNTRY_IDS))
-    return events[list(SCHEMA.columns)].reset_index(drop=True)
+    return events[_columns()].reset_index(drop=True)
+
+
+def _columns() -> list[str]:
+    """The columns `tidy` returns: the schema's, without the history bookkeeping."""
+    return [c for c in SCHEMA.columns if c not in BOOKKEEPING]
+
+
+def release_of_label(label: str) -> Release | None:
+    """The release a `release` value names (26.1, 26.0.1-6, 26.0.7), or None."""
+    if match := re.fullmatch(r"(\d{2})\.1", label):
+        return yearly(int(match.group(1)))
+    if match := re.fullmatch(r"(\d{2})\.0\.1-(\d{1,2})", label):
+        return consolidated(int(match.group(1)), int(match.group(2)))
+    if match := re.fullmatch(r"(\d{2})\.0\.(\d{1,2})", label):
+        return monthly(int(match.group(1)), int(match.group(2)))
+    return None
+
+
+def superseded(history: pd.DataFrame, new: pd.DataFrame) -> pd.Series:
+    """History rows from releases older than the newest yearly release just fetched: that
+    release re-publishes every event up to its year, so an id it no longer has was dropped
+    (candidate events that were not confirmed, events recoded under a new id)."""
+    releases = [release_of_label(str(label)) for label in new["release"].unique()]
+    yearlies = [r for r in releases if r is not None and r.is_yearly]
+    if not yearlies or history.empty:
+        return pd.Series(False, index=history.index)
+    newest = max(yearlies).order
+    order = history["release"].map(
+        lambda label: getattr(release_of_label(str(label)), "order", newest)
+    )
+    return order < newest
 
 
 def _text(nullable: bool = True) -> pa.Column:
@@ -269,6 +449,7 @@ SCHEMA = pa.DataFrameSchema(
         "high": pa.Column(float, nullable=True, coerce=True),
         "deaths_civilians": pa.Column(float, nullable=True, coerce=True),
         "source_url": pa.Column(str),
+        **history_columns(),
     },
     strict=True,
     unique=["id"],
@@ -286,6 +467,11 @@ SOURCE = Source(
     fetch=fetch,
     tidy=tidy,
     schema=SCHEMA,
+    # Candidate files are a moving window (monthly files, later consolidated): each refresh is
+    # merged into the stored events by id, newest release winning, revisions recorded.
+    history_key=("id",),
+    history_sort=("date_start", "id"),
+    history_retire=superseded,
     description="Events of organised violence with at least one death (state-based, non-state, "
     "one-sided), each with where_prec/date_prec precision codes and, for candidate "
     "events, code_status; ids revised across releases keep the newest version.",
