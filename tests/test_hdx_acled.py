@@ -202,3 +202,67 @@ def test_as_of_parsing_and_attribution() -> None:
     assert hdx_acled.as_of("https://x/download/armenia.xlsx") is None
     assert "ACLED" in hdx_acled.SOURCE.attribution
     assert "acleddata.com" in hdx_acled.SOURCE.attribution
+
+
+# --- dated ("as-of") files: a new name may lag the catalogue; a file fetched before may not go ---
+NEW_AS_OF = b"as-of-02dec2026"
+
+
+def republished(as_of: bytes):  # type: ignore[no-untyped-def]
+    """package_show naming every file with another as-of date (HDX's weekly republish)."""
+
+    def handler(path: str, query: dict) -> Reply:
+        reply = package_handler(path, query)
+        return Reply(reply.body.replace(b"as-of-25nov2026", as_of), status=reply.status)
+
+    return handler
+
+
+def missing(*fragments: bytes, inner=None):  # type: ignore[no-untyped-def]
+    """The download site without files whose path contains one of `fragments`."""
+    serve = inner or sheet_handler()
+
+    def handler(path: str, query: dict) -> Reply:
+        if any(f.decode() in path for f in fragments):
+            return Reply(b"<html>Not Found</html>", status=404, content_type="text/html")
+        return serve(path, query)
+
+    return handler
+
+
+def test_a_new_as_of_file_not_there_yet_is_not_a_failure(store, first, hdx, make_http) -> None:
+    hdx.route(API, republished(NEW_AS_OF))
+    hdx.route(DOWNLOAD, missing(NEW_AS_OF))
+    asked = len(hdx.requests)
+    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
+    assert (report.outcome, report.error) == ("unchanged", None)  # the file read before, again
+    again = [p for p, _, _ in hdx.requests[asked:] if p.startswith(DOWNLOAD)]
+    assert sum(p.endswith("as-of-02dec2026.xlsx") for p in again) == 2  # asked, 404
+    assert sum(p.endswith("as-of-25nov2026.xlsx") for p in again) == 2  # then read again
+    # once published, the new file is read
+    hdx.route(DOWNLOAD, sheet_handler())
+    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
+    assert report.outcome == "ok", report.error
+    info, _ = store.load("hdx_acled")
+    assert info.upstream_updated == "2026-12-02"
+
+
+def test_a_404_for_the_file_fetched_before_fails(store, first, hdx, make_http) -> None:
+    hdx.route(DOWNLOAD, missing(b"azerbaijan_political_violence"))
+    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
+    assert_failed_and_kept(store, "hdx_acled", report, first, "release_gone")
+    assert "as-of-25nov2026.xlsx" in report.error and "earlier run" in report.error
+
+
+def test_a_catalogue_naming_an_older_file_is_refused(store, first, hdx, make_http) -> None:
+    hdx.route(API, republished(b"as-of-18nov2026"))
+    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
+    assert_failed_and_kept(store, "hdx_acled", report, first, "stale_upstream")
+    assert "2026-11-18" in report.error and "2026-11-25" in report.error
+
+
+def test_a_missing_file_on_the_first_run_is_an_error(store, hdx, make_http) -> None:
+    hdx.route(DOWNLOAD, missing(b"armenia_political_violence"))
+    report = refresh_source(store, hdx_acled.SOURCE, http_factory=make_http)
+    assert (report.outcome, report.error_class) == ("failed", "http_4xx")
+    assert store.current_version("hdx_acled") is None

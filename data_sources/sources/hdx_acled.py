@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import logging
 import re
 import zipfile
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from data_sources.parsing import json_of, refuse_html
 from data_sources.source import FetchContext, Source
 from data_sources.urls import rebase_url
 
+log = logging.getLogger("data_sources.hdx_acled")
 DEFAULT_BASE_URL = "https://data.humdata.org"
 # CKAN dataset slug -> country. The Armenia slug follows HDX's `<country>-acled-conflict-data`
 # pattern; it was not seen verbatim (research §1.2), so a wrong one fails loudly, naming it.
@@ -96,7 +98,7 @@ def as_of(url: str) -> str | None:
 def fetch(ctx: FetchContext) -> list[RawResponse]:
     """For each country: `package_show`, then its political-violence XLSX; all or an error."""
     parts: list[RawResponse] = []
-    for slug in SLUGS:
+    for slug, country in SLUGS.items():
         try:
             meta = ctx.http.get(package_url(ctx.base_url), params={"id": slug})
         except SourceError as err:
@@ -109,15 +111,62 @@ def fetch(ctx: FetchContext) -> list[RawResponse]:
                 ) from None
             raise
         resource = pick_resource(package_resources(meta, slug), slug, meta.url)
-        url = str(resource["url"])
-        if ctx.base_url != DEFAULT_BASE_URL:
-            # The resource URL is absolute and names data.humdata.org; with HDX_ACLED_BASE_URL
-            # pointing at a mirror or a test server, fetch the same path from there instead.
-            url = rebase_url(url, ctx.base_url, DEFAULT_BASE_URL)
-        sheet = ctx.http.get(url)
-        sheet.upstream_updated = as_of(url) or sheet.upstream_updated
-        parts += [meta, sheet]
+        parts += [meta, _sheet(ctx, country, str(resource["url"]))]
     return parts
+
+
+def _sheet(ctx: FetchContext, country: str, url: str) -> RawResponse:
+    """The dated ("as-of") file the catalogue names, judged against the one fetched before.
+
+    HDX republishes weekly under a new dated name. A catalogue naming an older file than an
+    earlier run fetched is refused; a 404 for a file an earlier run fetched fails the source;
+    a 404 for a new name (the catalogue ahead of its file) is not a failure: the file fetched
+    before is read again until the new one is there.
+    """
+    if ctx.base_url != DEFAULT_BASE_URL:
+        # The resource URL is absolute and names data.humdata.org; with HDX_ACLED_BASE_URL
+        # pointing at a mirror or a test server, fetch the same path from there instead.
+        url = rebase_url(url, ctx.base_url, DEFAULT_BASE_URL)
+    name = _file_name(url)
+    earlier = _previous_file(ctx, country)
+    if earlier and (as_of(earlier) or "") > (as_of(url) or ""):
+        raise SourceError(
+            "stale_upstream",
+            f"HDX names {name} (as of {as_of(url)}), older than {_file_name(earlier)} "
+            f"fetched before (as of {as_of(earlier)})",
+            url=url,
+        )
+    sheet = ctx.get_published(url, name)
+    if sheet is None:
+        if earlier is None:
+            raise SourceError(
+                "http_4xx", f"HDX names {name}, which is not there", url=url, status=404
+            )
+        log.info("%s not published yet; reading %s again", name, _file_name(earlier))
+        if ctx.base_url != DEFAULT_BASE_URL:
+            earlier = rebase_url(earlier, ctx.base_url, ctx.base_url)
+        sheet = ctx.get_published(earlier, _file_name(earlier))
+        if sheet is None:  # unreachable: a file fetched before is `release_gone` on 404
+            raise SourceError("release_gone", f"{_file_name(earlier)} is gone", url=earlier)
+        url = earlier
+    sheet.upstream_updated = as_of(url) or sheet.upstream_updated
+    return sheet
+
+
+def _file_name(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def _previous_file(ctx: FetchContext, country: str) -> str | None:
+    """The dated file for `country` behind the current version, if any."""
+    found = [
+        u
+        for u in ctx.previous_urls
+        if "/api/3/action/" not in u
+        and as_of(u)
+        and _file_name(u).lower().startswith(country.lower())
+    ]
+    return max(found, key=lambda u: as_of(u) or "", default=None)
 
 
 def read_sheet(raw: RawResponse) -> pd.DataFrame:
