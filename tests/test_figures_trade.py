@@ -280,3 +280,23 @@ def test_pages_build_with_and_without_garbage_queries(seeded: str) -> None:
     for path in ("/trade", "/upper-lars"):
         for query in ({}, {"from": "x", "to": "<script>", "share": "??", "show": "1e9"}):
             assert modules[path].layout(**query) is not None
+
+
+def test_sparse_figures_are_labelled_with_their_periods() -> None:
+    def rows(n: int) -> pd.DataFrame:
+        starts = pd.to_datetime([f"{2010 + i}-01-01" for i in range(n)])
+        return pd.DataFrame(
+            {
+                "panel": "p",
+                "group": "g",
+                "value": range(n),
+                "start": starts,
+                "end": starts + pd.offsets.YearEnd(0),
+                "source_title": "t",
+            }
+        )
+
+    sparse = panels(rows(2), panel="panel", group="group").data[0]
+    assert "text" in sparse.mode and "2011" in [t for t in sparse.text if t][-1]
+    dense = panels(rows(6), panel="panel", group="group").data[0]
+    assert "text" not in dense.mode

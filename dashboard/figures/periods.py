@@ -29,6 +29,7 @@ QUALIFIER = {
 
 RANGE_FILL = "rgba(213,94,0,0.12)"
 NEEDED = ("value", "start", "end")
+SPARSE = 3  # series with at most this many figures get their periods written on the chart
 
 
 def number(value: float) -> str:
@@ -97,6 +98,10 @@ def segment_trace(
     ys: list = []
     ups: list[float] = []
     hover: list[str] = []
+    labels: list[str] = []
+    # A sparse series (a few scattered figures) is labelled with each figure's period, so it
+    # reads as separate reports, not as a broken line.
+    sparse = len(group) <= SPARSE
     for _, row in group.sort_values("start").iterrows():
         text = hover_text(row, name)
         high = row.get("value_max")
@@ -105,6 +110,11 @@ def segment_trace(
         ys += [row["value"], row["value"], None]
         ups += [up, up, 0.0]
         hover += [text, text, ""]
+        labels += ["", safe_text(period_text(row["start"].date(), row["end"].date())), ""]
+    if sparse:
+        extra.setdefault("text", labels)
+        extra.setdefault("textposition", "top center")
+        extra.setdefault("textfont", {"size": 10, "color": "#555"})
     if any(ups):
         extra.setdefault(
             "error_y",
@@ -120,7 +130,7 @@ def segment_trace(
     return go.Scatter(
         x=xs,
         y=ys,
-        mode="lines+markers",
+        mode="lines+markers+text" if sparse else "lines+markers",
         name=safe_text(name),
         connectgaps=False,
         line={"color": colour, "width": width, "dash": dash},
