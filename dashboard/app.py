@@ -11,7 +11,8 @@ from dash import html
 
 from dashboard.pages import _callbacks  # noqa: F401  (callbacks register on import)
 from dashboard.pages._components import failure_banner
-from dashboard.web import headers, routes
+from dashboard.web import dash_requests, headers, routes
+from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.oembed import discovery_link
 
 
@@ -45,12 +46,14 @@ app = PressurePointsDash(
 server = app.server
 routes.register(server)
 headers.install(app)
+dash_requests.install(app)
 
 
 def _nav() -> dbc.Navbar:
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
         for page in dash.page_registry.values()
+        if not is_not_found_page(page)
     ]
     return dbc.Navbar(
         dbc.Container(

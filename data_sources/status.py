@@ -15,18 +15,28 @@ def source_status(store: Store, source: Source, now: datetime | None = None) -> 
     last = store.last_attempt(source.id)
     checked = store.checked_at(source.id)
     last_outcome = last["outcome"] if last else None
+    if last and last_outcome == "running" and not store.attempt_alive(last):
+        last_outcome = "interrupted"  # its process died (kill -9, OOM) before finishing
+        last = {
+            **last,
+            "error_class": "interrupted",
+            "error": f"refresh interrupted: pid {last['pid']} on {last['host']} stopped "
+            f"without finishing (started {_iso(last['started_at'])})",
+        }
     stale_since = None
     if version and source.cadence and checked and checked + source.cadence < now:
         stale_since = checked + source.cadence
     return {
         "id": source.id,
-        "ok": bool(version) and last_outcome != "failed",
+        "ok": bool(version) and last_outcome not in ("failed", "interrupted"),
         "version": version.id if version else None,
         "fetched_at": _iso(version.fetched_at) if version else None,
         "rows": version.rows if version else None,
         "sha256": version.sha256 if version else None,
         "stale": (stale_since is not None) if version else None,
-        "last_error": last["error"] if last and last_outcome in ("failed", "skipped") else None,
+        "last_error": last["error"]
+        if last and last_outcome in ("failed", "skipped", "interrupted")
+        else None,
         "title": source.title,
         "state": _state(version is not None, last_outcome),
         "checked_at": _iso(checked),
@@ -40,7 +50,7 @@ def source_status(store: Store, source: Source, now: datetime | None = None) -> 
 
 
 def _state(has_version: bool, last_outcome: str | None) -> str:
-    if last_outcome in ("failed", "skipped", "running"):
+    if last_outcome in ("failed", "skipped", "running", "interrupted"):
         return last_outcome
     return "ok" if has_version else "never"
 

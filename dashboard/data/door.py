@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -38,6 +39,7 @@ from data_sources.store import Store, VersionInfo
 CURRENT_TTL = 1  # seconds: outside a request, a snapshot of current versions is reused this long
 STATUS_TTL = 5  # seconds: stale / failed badges
 VERSION_MAX = 2**31 - 1  # store ids are 32-bit integers
+_DIGITS = re.compile(r"[0-9]{1,10}")
 RETRY_AFTER = 5  # seconds: what a 503 asks clients to wait
 
 log = logging.getLogger(__name__)
@@ -327,7 +329,10 @@ def resolve_versions(version_ids: Iterable[int]) -> dict[str, int]:
 def parse_pins(raw: str) -> dict[str, int]:
     """`?version=12,15` -> {source: version}; ValueError names what is wrong."""
     try:
-        ids = [int(part) for part in raw.split(",") if part.strip()]
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if not parts or not all(_DIGITS.fullmatch(part) for part in parts):
+            raise ValueError  # ASCII digits only: int() would also take "１２", "+1", "1_0"
+        ids = [int(part) for part in parts]
         if not ids:
             raise ValueError
         return resolve_versions(ids)

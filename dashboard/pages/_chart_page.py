@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboard.charts.chart import Chart
 from dashboard.charts.registry import for_page
 from dashboard.charts.render import Rendered, render
-from dashboard.data.door import Reads
+from dashboard.data.door import Reads, StoreUnavailable
 from dashboard.figures.common import empty_figure
 from dashboard.pages._components import chart_card, control, page_options
 
@@ -22,6 +22,8 @@ def safe_render(chart: Chart, query: Mapping[str, object]) -> Rendered:
     """Render a chart; a bug or bad data gives an explained empty figure, never a 500."""
     try:
         return render(chart, query)
+    except StoreUnavailable:
+        raise  # not a bug: the whole response becomes a 503 (dashboard.web.failures)
     except Exception:
         log.exception("chart %s failed to render", chart.id)
         import pandas as pd

@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboard.charts.kpis import KPIS, Kpi, value_of
-from dashboard.data.door import Reads
+from dashboard.data.door import Reads, StoreUnavailable
 from dashboard.pages._chart_page import chart_page
 from dashboard.pages._components import kpi_card
 
@@ -32,6 +32,8 @@ INTRO = (
 def _kpi_card(kpi: Kpi) -> dbc.Card:
     try:
         value, reads, _key = value_of(kpi)
+    except StoreUnavailable:
+        raise  # the page becomes a 503, not a row of empty cards
     except Exception:
         log.exception("KPI %s failed", kpi.id)
         value, reads = None, Reads()

@@ -19,10 +19,12 @@ from flask import Flask, Response, request
 
 from dashboard.charts.registry import CHARTS
 from dashboard.data import door
+from dashboard.data.door import StoreUnavailable
 from dashboard.data.memo import memo
 from dashboard.web import api_rows
 from dashboard.web.api_catalogue import PREFIX, chart_item, dataset_item, version_item
 from dashboard.web.api_rows import ApiError, is_public
+from dashboard.web.failures import unavailable_json
 from data_sources import registry
 from data_sources.source import Source
 
@@ -68,6 +70,8 @@ def _api(view: Callable[..., Response]) -> Callable[..., Response]:
                 response = view(**kwargs)
             except ApiError as exc:
                 response = error(exc.status, exc.message, exc.parameter)
+            except StoreUnavailable as exc:  # the store is down: 503, Retry-After
+                response = unavailable_json(exc)
             except Exception:  # a bug must still answer in JSON, and be logged
                 log.exception("API request %s failed", request.full_path)
                 response = error(500, "internal error; it has been logged")

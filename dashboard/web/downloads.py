@@ -1,6 +1,8 @@
 """Chart downloads: /download/<chart>.csv|.json — exactly the rows a chart shows for the given
 query, with provenance per row, the active filters, the versions read (`X-Data-Versions`) and,
-with the event layer on, the events drawn over it. ETag from the versions read; 304 on match."""
+with the event layer on, the events drawn over it. ETag from the versions read; 304 on match.
+`?version=12,15` pins store versions (a frozen read, as for embeds); an id that is not a stored
+version, or one of a dataset the chart does not read, is a 400 naming `version`."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dashboard.charts.chart import query_string
 from dashboard.charts.event_layer import EVENT_COLUMNS
 from dashboard.charts.registry import CHARTS
 from dashboard.charts.render import Rendered, option_key, render
+from dashboard.data import door
 from dashboard.data.freshness import of_render
 from dashboard.web.responses import respond
 
@@ -71,6 +74,13 @@ def chart_download(chart_id: str, fmt: str) -> Response:
     if fmt not in ("csv", "json"):
         return _error(404, f"unknown format {fmt!r}; use csv or json")
     options = chart.parse(request.args)
+    pinned = None
+    raw = request.args.get("version", "").strip()
+    if raw:  # empty means not pinned, as in the API
+        try:
+            pinned = door.parse_pins(raw)
+        except ValueError as bad:
+            return _error(400, str(bad), parameter="version")
 
     def build() -> Response:
         rendered = render(chart, request.args)
@@ -81,7 +91,12 @@ def chart_download(chart_id: str, fmt: str) -> Response:
         response.headers["Cache-Control"] = "public, max-age=300"
         return response
 
-    response, _reads = respond("download", (chart.id, fmt, option_key(options)), build)
+    params = (chart.id, fmt, option_key(options))
+    response, reads = respond("download", params, build, pinned)
+    foreign = set(pinned or {}) - set(reads.sources())
+    if foreign:
+        message = f"version pins {sorted(foreign)}, which this chart does not read"
+        return _error(400, message, parameter="version")
     return response
 
 

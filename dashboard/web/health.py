@@ -1,10 +1,21 @@
-"""/healthz: overall ok plus per-source freshness, for uptime checks and operators."""
+"""/healthz: overall ok plus per-source freshness, and each component the site depends on (the
+store, the shared cache) with its latency, for uptime checks and operators.
+
+- 200: the store answers. `ok` is false when a source's last refresh failed or was interrupted;
+  `components.cache.ok` is false when Redis is down (the site still works, uncached).
+- 503 (with Retry-After): the store does not answer; `components.store.error` says so and
+  `sources` is empty.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify
+import json
+import time
 
-from dashboard.data import door
+from flask import Flask, Response
+
+from dashboard.data import cache, door
+from dashboard.data.door import StoreUnavailable
 
 KEYS = (
     "id",
@@ -19,12 +30,58 @@ KEYS = (
 )
 
 
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _store() -> dict[str, object]:
+    started = time.perf_counter()
+    try:
+        return {"ok": True, "latency_ms": _ms(door.ping())}
+    except StoreUnavailable:
+        return {
+            "ok": False,
+            "latency_ms": _ms(time.perf_counter() - started),
+            "error": "unreachable",
+        }
+
+
+def _cache() -> dict[str, object]:
+    """A read of the shared cache (Redis when REDIS_URL is set, else this process's memory)."""
+    backend = cache.shared()
+    started = time.perf_counter()
+    try:
+        backend.backend.get("healthz")
+    except Exception:  # redis.exceptions.RedisError, socket errors: the site serves uncached
+        return {
+            "ok": False,
+            "backend": backend.name,
+            "latency_ms": _ms(time.perf_counter() - started),
+            "error": "unreachable; serving uncached",
+        }
+    return {"ok": True, "backend": backend.name, "latency_ms": _ms(time.perf_counter() - started)}
+
+
 def healthz() -> Response:
-    """JSON: overall ok plus per-source freshness."""
-    rows = list(door.statuses().values())
-    sources = [{k: r[k] for k in KEYS} for r in rows]
-    ok = all(r["state"] in ("ok", "skipped") for r in rows)
-    return jsonify({"ok": ok, "sources": sources})
+    """JSON: overall ok, per-source freshness, per-component health; 503 when the store is down."""
+    components = {"store": _store(), "cache": _cache()}
+    sources: list[dict] = []
+    status = 200
+    if components["store"]["ok"]:
+        try:
+            rows = list(door.statuses().values())
+            sources = [{k: r[k] for k in KEYS} for r in rows]
+        except StoreUnavailable:  # it went down between the ping and this read
+            components["store"] = {**components["store"], "ok": False, "error": "unreachable"}
+    if not components["store"]["ok"]:
+        status = 503
+    ok = status == 200 and all(r["state"] in ("ok", "skipped") for r in sources)
+    body = {"ok": ok, "components": components, "sources": sources}
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    if status == 503:
+        response.headers["Retry-After"] = str(door.RETRY_AFTER)
+    return response
 
 
 def register(server: Flask) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dashboard.web import api, downloads, embed, embed_kpi, health, oembed
+from dashboard.web import api, downloads, embed, embed_kpi, failures, health, oembed
 
 
 def register(server: Flask) -> None:
     """Add every machine route to the Flask server."""
+    failures.register(server)  # first: the request scope opens before any route reads
     api.register(server)
     embed.register(server)
     embed_kpi.register(server)

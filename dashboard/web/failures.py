@@ -1,0 +1,97 @@
+"""What a store outage looks like from outside, for every route: the data door raises
+`StoreUnavailable`; this turns it into a 503 with `Retry-After` — JSON for machine routes
+(API, downloads, embeds, images, KPI cards, oEmbed, Dash callbacks, /healthz) and a readable
+"temporarily unavailable" page for pages. Nothing is cached while the store is down, so the
+first request after it comes back is served normally (no restart).
+
+It also opens the data door's request scope around every request (`door.begin_request`), so
+all reads of one request share one snapshot of current versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from html import escape
+
+from flask import Flask, Response, g, request
+
+from dashboard.data import door
+from dashboard.data.door import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+# Paths answered with JSON (everything else that is not an asset is a page).
+MACHINE_PREFIXES = (
+    "/api/",
+    "/embed/",
+    "/download/",
+    "/oembed",
+    "/healthz",
+    "/_dash-",
+    "/_reload-hash",
+)
+MESSAGE = "the data store is temporarily unavailable; retry shortly"
+
+
+def is_machine(path: str) -> bool:
+    return path.startswith(MACHINE_PREFIXES) or path == "/api"
+
+
+def unavailable_json(exc: StoreUnavailable | None = None) -> Response:
+    """503 JSON with Retry-After (the cause stays in the log: it may name hosts)."""
+    body = {"error": MESSAGE, "retry_after": door.RETRY_AFTER}
+    response = Response(json.dumps(body), status=503, mimetype="application/json")
+    response.headers["Retry-After"] = str(door.RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{retry}">
+<title>Temporarily unavailable — Pressure Points</title>
+<style>body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d1d1d;line-height:1.5}}
+h1{{font-size:1.5rem}}a{{color:#0b5cad}}</style></head>
+<body><main><h1>The data is temporarily unavailable</h1>
+<p>Pressure Points cannot reach its data store right now, so it cannot show figures it can
+vouch for. Nothing is lost: this page will try again in {retry} seconds.</p>
+<p><a href="{path}">Try again now</a></p></main></body></html>
+"""
+
+
+def unavailable_page() -> Response:
+    response = Response(
+        PAGE.format(retry=door.RETRY_AFTER, path=escape(request.path, quote=True)),
+        status=503,
+        mimetype="text/html",
+    )
+    response.headers["Retry-After"] = str(door.RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def unavailable(exc: StoreUnavailable) -> Response:
+    """The Flask error handler for `StoreUnavailable` (one log line; door logs the outage)."""
+    log.info("503 for %s: %s", request.path, exc)
+    return unavailable_json(exc) if is_machine(request.path) else unavailable_page()
+
+
+def _begin() -> None:
+    g.pp_request_scope = door.begin_request()
+
+
+def _end(_exc: BaseException | None) -> None:
+    token = g.pop("pp_request_scope", None)
+    if token is not None:
+        with contextlib.suppress(ValueError):  # a reset from another context: harmless
+            door.end_request(token)
+
+
+def register(server: Flask) -> None:
+    """Install the 503 handler and the per-request version snapshot (first before_request)."""
+    server.before_request_funcs.setdefault(None, []).insert(0, _begin)
+    server.teardown_request(_end)
+    server.register_error_handler(StoreUnavailable, unavailable)
