@@ -15,7 +15,6 @@ from dashboard.web import dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.oembed import discovery_link
 
-
 PAGE_LANGUAGE = "en"  # the pages are written in English; issue 13 makes this follow `?lang=`
 
 
