@@ -34,3 +34,12 @@ def test_every_setting_is_documented(name: str) -> None:
 def test_the_two_commands_are_at_the_top() -> None:
     top = README[:1500]
     assert "make run" in top and "make test" in top
+
+
+def test_readme_says_which_chart_shows_which_source() -> None:
+    from dashboard.charts.registry import markdown_table
+
+    assert markdown_table() in README, (
+        "README's chart/source table is out of date; regenerate it with "
+        "`python -c 'from dashboard.charts.registry import markdown_table; print(markdown_table())'`"
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dashboard.charts import attention, energy, euma, overview, security, trade, upper_lars
 from dashboard.charts.chart import Chart
+from data_sources.sources import curated
+
+CURATED = {source.id for source in curated.SOURCES}
 
 
 def _collect() -> dict[str, Chart]:
@@ -21,3 +24,13 @@ CHARTS: dict[str, Chart] = _collect()
 
 def for_page(page: str) -> list[Chart]:
     return [c for c in CHARTS.values() if c.page == page]
+
+
+def markdown_table() -> str:
+    """README's "Which chart shows which source" table, from the registry (a test keeps the
+    README in step)."""
+    lines = ["| chart | page | sources (live in bold) |", "|---|---|---|"]
+    for chart in CHARTS.values():
+        names = [f"**`{s}`**" if s not in CURATED else f"`{s}`" for s in chart.declared_sources]
+        lines.append(f"| `{chart.id}` | {chart.page} | {', '.join(names)} |")
+    return "\n".join(lines)

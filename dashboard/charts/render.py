@@ -65,6 +65,9 @@ def no_data_lines(source_ids: tuple[str, ...]) -> list[str]:
 def _build(chart: Chart, options: dict[str, object]) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     frame = chart.data(options)
     figure = chart.figure(frame, options)
+    for source_id in chart.live:  # read even when the rows came from elsewhere: part of the key
+        if source_id not in door.current_reads():
+            door.load(source_id)
     missing = tuple(s for s in chart.live if door.current_reads().info(s) is None)
     if missing:
         figure = no_live_data(figure, no_data_lines(missing), replace=frame.empty)

@@ -92,6 +92,7 @@ CHARTS = [
         "month from each incident source, drawn side by side and never added together; the "
         "curated list of notable clashes stands in while the live sources have no data.",
         sources=(*LIVE_INCIDENTS, CURATED),
+        live=("hdx_acled", "ucdp"),
         data=incidents_by_source_data,
         figure=incident_counts,
         options=(*TIME, EVENTS, PER, COUNTRY),

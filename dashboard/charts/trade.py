@@ -155,6 +155,7 @@ CHARTS = [
         "IMF statistics reported by Armenia, and dotted segments for figures quoted by Armstat "
         "and officials over the period they cover.",
         sources=("imf_imts", "trade_partners", "trade_notes"),
+        live=("imf_imts",),
         data=partner_shares_data,
         figure=_shares_figure,
         options=(*TIME_OPTIONS, SHARE),
@@ -173,6 +174,7 @@ CHARTS = [
         "yearly values where available. Each figure spans the months it covers; where sources "
         "disagree on a period, the spread is shaded.",
         sources=("trade_partners", "imf_imts", "comtrade"),
+        live=("imf_imts", "comtrade"),
         data=russia_sources_data,
         figure=lambda f, o: periods.source_ranges(
             f,
@@ -194,6 +196,7 @@ CHARTS = [
         "share of the queue, the share of fruit and vegetable exports and of all exports sold "
         "to Russia, and exports to Russia in US$ billions; curated reports and IMF values.",
         sources=("upper_lars_throughput", "trade_partners", "imf_imts"),
+        live=("imf_imts",),
         data=route_share_data,
         figure=lambda f, o: periods.panels(
             f, panel="panel", group="origin", empty="No route figures in this period"
