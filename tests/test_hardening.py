@@ -403,6 +403,7 @@ with store.lock("refresh", wait=5):
 """
 
 
+@pytest.mark.slow
 def test_a_killed_refresh_is_reported_interrupted_and_its_lease_taken_over(store: Store) -> None:
     source = registry.SOURCES[0]
     holder = subprocess.Popen(
@@ -492,6 +493,7 @@ def worker_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sto
     store.engine.dispose()
 
 
+@pytest.mark.services
 def test_two_workers_agree_right_after_a_promotion(worker_store: Store) -> None:
     store = worker_store
     dataset = _public_dataset(store)
