@@ -9,6 +9,7 @@ from dashboard.charts.registry import CHARTS
 from dashboard.data.freshness import of_render
 from dashboard.pages._chart_page import safe_render
 from dashboard.pages._components import (
+    chart_summary,
     download_links,
     embed_snippets_for,
     source_line,
@@ -33,15 +34,17 @@ def control_query(values: list, ids: list[dict]) -> dict[str, object]:
     Output({"type": "pp-source", "page": MATCH, "chart": ALL}, "children"),
     Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
     Output({"type": "pp-snippet", "page": MATCH, "chart": ALL, "kind": ALL}, "value"),
+    Output({"type": "pp-summary", "page": MATCH, "chart": ALL}, "children"),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
     prevent_initial_call=True,
 )
-def update_charts(values: list) -> tuple[list, list, list, list, list]:
+def update_charts(values: list) -> tuple[list, list, list, list, list, list]:
     ids = [item["id"] for item in ctx.inputs_list[0]]
     query = control_query(values, ids)
     figures: list = []
     subtitles: list = []
     sources: list = []
+    summaries: list = []
     hrefs: dict[tuple[str, str], str] = {}
     codes: dict[tuple[str, str], str] = {}
     for spec in ctx.outputs_list[0]:
@@ -50,6 +53,7 @@ def update_charts(values: list) -> tuple[list, list, list, list, list]:
         figures.append(rendered.spec)
         subtitles.append(subtitle(of_render(rendered.reads, rendered.frame, chart.date_columns)))
         sources.append(source_line(rendered.reads))
+        summaries.append(chart_summary(rendered))
         for kind, code in embed_snippets_for(rendered).items():
             codes[(chart.id, kind)] = code
         for link in download_links(chart, rendered.options):
@@ -61,7 +65,7 @@ def update_charts(values: list) -> tuple[list, list, list, list, list]:
     snippet_values = [
         codes.get((spec["id"]["chart"], spec["id"]["kind"]), "") for spec in ctx.outputs_list[4]
     ]
-    return figures, subtitles, sources, links, snippet_values
+    return figures, subtitles, sources, links, snippet_values, summaries
 
 
 @callback(
@@ -81,7 +85,7 @@ def fill_table(clicks: int | None, values: list) -> list:
     chart = CHARTS[ctx.outputs_list["id"]["chart"]]
     query = control_query(values, [item["id"] for item in ctx.inputs_list[1]])
     rendered = safe_render(chart, query)
-    return table_block(chart, rendered.frame)
+    return table_block(chart, rendered.frame, rendered.events)
 
 
 # Keep every control's value in the address bar without reloading: replaceState fires no

@@ -160,6 +160,11 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     chart = rendered.chart
     fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
+    # aria-* are passed through by Dash html components but are not in their signatures.
+    names: dict[str, Any] = {
+        "aria-labelledby": f"title-{chart.id}",
+        "aria-describedby": f"desc-{chart.id}",
+    }
     caption = html.Figcaption(
         [
             html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
@@ -207,7 +212,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
             html.Figure(
                 [caption, dbc.CardBody(body)],
                 className="mb-0",
-                **{"aria-labelledby": f"title-{chart.id}", "aria-describedby": f"desc-{chart.id}"},
+                **names,
             ),
             dbc.CardFooter(
                 [
