@@ -1,4 +1,5 @@
-"""Command line: `python -m data_sources refresh|status|sources|init` (contract in DESIGN.md)."""
+"""Command line: `python -m data_sources refresh|status|sources|init|alerts` (contract in
+DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_sources import config, registry
+from data_sources import config, registry, webhooks
 from data_sources.errors import UsageError
 from data_sources.http import RedactingFilter, redact
 from data_sources.refresh import RunReport, SourceReport, refresh
@@ -22,6 +23,7 @@ from data_sources.status import all_status
 from data_sources.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RETRY_POLL = 60.0  # seconds: how often the clock loop looks for alert retries that fell due
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     so = sub.add_parser("sources", help="the registry of sources")
     so.add_argument("--json", action="store_true")
     sub.add_parser("init", help="create or upgrade the store schema and load the bundled seed")
+    al = sub.add_parser("alerts", help="the alert outbox: deliver pending alerts, or count them")
+    al_sub = al.add_subparsers(dest="alerts_command", required=True, parser_class=_Parser)
+    al_sub.add_parser("deliver", help="send due alerts to ALERT_WEBHOOK_URLS (signed)")
+    al_st = al_sub.add_parser("status", help="outbox counts: pending, delivered, failed")
+    al_st.add_argument("--json", action="store_true")
     return parser
 
 
@@ -118,7 +125,34 @@ def run_refresh(args: argparse.Namespace, store: Store) -> int:
         print(f"another refresh is running ({run.locked_by}); nothing done", file=sys.stderr)
     if args.json:
         print(json.dumps(run.as_dict(), indent=2))
+    if not run.locked_by:
+        deliver_alerts(store, quiet=args.json)
     return run.exit_code
+
+
+def deliver_alerts(store: Store, quiet: bool = False) -> int:
+    """Send due alerts (end of every refresh, `alerts deliver`); 1 if any delivery gave up."""
+    report = webhooks.deliver(store)
+    if not quiet and (report.sent or report.retrying or report.failed):
+        print(
+            f"alerts: {report.sent} delivered, {report.retrying} to retry, {report.failed} failed",
+            file=sys.stderr,
+        )
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def run_alerts(args: argparse.Namespace, store: Store) -> int:
+    if args.alerts_command == "deliver":
+        return deliver_alerts(store)
+    counts = webhooks.status(store)
+    if args.json:
+        print(json.dumps(counts, indent=2))
+        return EXIT_OK
+    print(
+        f"pending {counts['pending']}  delivered {counts['delivered']}  failed {counts['failed']}"
+        f"  (alerts {counts['alerts']}, receivers {counts['receivers']})"
+    )
+    return EXIT_OK
 
 
 def run_every(args: argparse.Namespace, store: Store) -> int:
@@ -129,7 +163,11 @@ def run_every(args: argparse.Namespace, store: Store) -> int:
         run_refresh(args, store)
         delay = max(0.0, interval * random.uniform(0.9, 1.1) - (time.monotonic() - started))
         print(f"next refresh in {delay / 60:.0f} min", file=sys.stderr, flush=True)
-        time.sleep(delay)
+        wake = time.monotonic() + delay
+        while (left := wake - time.monotonic()) > 0:  # retries fall due between refreshes
+            time.sleep(min(left, RETRY_POLL))
+            if webhooks.receivers():
+                deliver_alerts(store)
 
 
 def run_status(args: argparse.Namespace, store: Store) -> int:
@@ -186,7 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             select_sources(args.ids, args.curated_only)
             if args.every:
                 parse_interval(args.every)
+        if args.command in ("alerts", "refresh"):
+            webhooks.check_config()  # receivers without a secret: a usage error (exit 2)
         store = Store(config.database_url())
+        if args.command == "alerts":
+            return run_alerts(args, store)
         if args.command == "status":
             return run_status(args, store)
         if args.command == "init":

@@ -45,6 +45,33 @@ SETTINGS: list[Setting] = [
         "refuse a new version with fewer rows than this share of the current one",
     ),
     Setting("EMBED_FRAME_ANCESTORS", "*", "who may iframe /embed/*"),
+    Setting(
+        "SITE_URL",
+        "",
+        "public address of the dashboard (e.g. https://pressure-points.example), for the links in "
+        "alerts; relative links when unset",
+    ),
+    Setting(
+        "ALERT_WEBHOOK_URLS",
+        "",
+        "comma-separated receivers of signed alert POSTs; unset: feeds only (never logged)",
+    ),
+    Setting(
+        "ALERT_WEBHOOK_SECRET",
+        "",
+        "HMAC-SHA256 key of `X-Pressure-Points-Signature: sha256=<hex>`; required with URLs",
+    ),
+    Setting("ALERT_REVISION_THRESHOLD", "0.05", "relative revision that raises an alert"),
+    Setting(
+        "ALERT_RETRY_BASE",
+        "30",
+        "seconds before the first retry of a failed delivery (doubles, capped at 1 h)",
+    ),
+    Setting(
+        "ALERT_MAX_ATTEMPTS",
+        "10",
+        "delivery attempts per alert and receiver before it is marked failed",
+    ),
 ]
 
 
@@ -95,6 +122,11 @@ def database_url() -> str:
     elif not url.startswith(("sqlite", "postgresql+psycopg://")):
         raise UsageError(f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]!r}")
     return url
+
+
+def site_url() -> str:
+    """SITE_URL without a trailing slash ('' when unset: links stay relative)."""
+    return env("SITE_URL").rstrip("/")
 
 
 def base_url(source_id: str, default: str) -> str:

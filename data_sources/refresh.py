@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from data_sources import config
+from data_sources import config, notify
 from data_sources.errors import SourceError
 from data_sources.history import merge_history
 from data_sources.http import HttpClient, RawResponse, redact
@@ -130,6 +130,7 @@ def refresh_source(
             requests=report.requests,
             retries=report.retries,
         )
+    notify.after_attempt(store, source, report.error)
     return report
 
 
@@ -170,6 +171,8 @@ def _promote_if_new(
     if existing and existing.table_sha256 == table_hash:
         _unchanged(store, source, existing, report)  # new bytes, same data (e.g. timings in body)
         return
+    previous = store.load(source.id) if existing else None
+    log_changes = notify.on_promotion(source, previous, frame)  # diffed before the transaction
     updated = next((p.upstream_updated for p in parts if p.upstream_updated), None)
     if "upstream_updated" in frame.columns and frame["upstream_updated"].notna().any():
         updated = str(frame["upstream_updated"].dropna().max())
@@ -182,6 +185,7 @@ def _promote_if_new(
         table_sha256=table_hash,
         fingerprint=schema_fingerprint(frame),
         upstream_updated=updated,
+        within=log_changes,
     )
     store.prune(source.id, config.env_int("STORE_KEEP_VERSIONS"))
     report.outcome, report.version, report.rows, report.sha256 = "ok", version_id, len(frame), sha
@@ -253,6 +257,7 @@ def refresh(
                 run.sources.append(report)
                 if on_report:
                     on_report(report)
+            notify.check_stale(store, sources)
     except LockBusy as busy:
         run.locked_by = str(busy)
     return run

@@ -81,6 +81,9 @@ class Source:
     # Optional: which rows of the stored history the new fetch retires (e.g. UCDP candidate
     # events superseded by a yearly release): (history, new) -> boolean mask over history.
     history_retire: Callable[[pd.DataFrame, pd.DataFrame], pd.Series] | None = None
+    # What names a row across versions, for the change log (rows added, removed, revised).
+    # Default: `history_key`, else the schema's `unique` columns (curated files: `id`).
+    key: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -95,6 +98,13 @@ class Source:
                 register_secret(value)
                 found[name] = value
         return found
+
+    @property
+    def change_key(self) -> tuple[str, ...]:
+        """The columns that name a row across versions (see `key`)."""
+        unique = self.schema.unique
+        declared = [unique] if isinstance(unique, str) else list(unique or [])
+        return tuple(self.key or self.history_key or declared)
 
     @property
     def needs_credentials(self) -> str:

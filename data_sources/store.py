@@ -215,8 +215,10 @@ class Store:
         fingerprint: str,
         upstream_updated: str | None,
         before_commit: Callable[[], None] | None = None,
+        within: Callable[[sa.Connection, int], None] | None = None,
     ) -> int:
-        """Write raw parts, the table and the version, flip `current`: one transaction."""
+        """Write raw parts, the table and the version, flip `current`: one transaction.
+        `within(conn, version_id)` writes what must commit with it (change records, alerts)."""
         stamp = now_utc()
         fetched_at = min((p.fetched_at for p in parts), default=stamp)
         with self.engine.begin() as conn:
@@ -265,6 +267,8 @@ class Store:
                     schema_fingerprint=fingerprint,
                 )
             )
+            if within:
+                within(conn, version_id)
             if before_commit:
                 before_commit()
         return version_id

@@ -88,3 +88,50 @@ locks = sa.Table(
     sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
+# The change log: what each promoted version changed against the one before it (rows added,
+# removed, values revised), and the source's health turns (failed, stale, recovered). Written in
+# the promotion's own transaction; `key` makes each record once only (see data_sources/changes.py).
+changes = sa.Table(
+    "pp_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(160), nullable=False, unique=True),
+    sa.Column("source_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version_id", sa.Integer),  # the version it describes (None: failed / stale)
+    sa.Column("previous_version_id", sa.Integer),
+    # added revised removed | failed stale recovered
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("rows", sa.Integer, nullable=False),  # rows (or values, for `revised`) it counts
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON list of items (capped)
+)
+# The outbox: alerts raised by the rules (data_sources/alerts.py), written in the same transaction
+# as the change that raised them; `body` is the exact JSON every receiver gets.
+alerts = sa.Table(
+    "pp_alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),  # one alert per fact
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("change_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+# One row per (alert, receiver): receivers are named by a hash of their URL, never the URL.
+deliveries = sa.Table(
+    "pp_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_id", sa.Integer, nullable=False),
+    sa.Column("receiver", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # pending delivered failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claimed_until", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.String(200)),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("alert_id", "receiver", name="pp_deliveries_once"),
+)
