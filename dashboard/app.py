@@ -8,11 +8,13 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
+from flask import request
 
 from dashboard.pages import _callbacks  # noqa: F401  (callbacks register on import)
 from dashboard.pages._components import failure_banner
 from dashboard.web import dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
+from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
 
 PAGE_LANGUAGE = "en"  # the pages are written in English; issue 13 makes this follow `?lang=`
@@ -23,7 +25,7 @@ class PressurePointsDash(dash.Dash):
     the page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1)."""
 
     def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
-        kwargs["metas"] = kwargs.get("metas", "") + discovery_link()
+        kwargs["metas"] = kwargs.get("metas", "") + discovery_link() + alternate_links(request.path)
         index = super().interpolate_index(*args, **kwargs)
         return index.replace("<html>", f'<html lang="{PAGE_LANGUAGE}">', 1)
 

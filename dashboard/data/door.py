@@ -25,13 +25,14 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.data import cache
+from data_sources import changes as change_log
 from data_sources import registry
 from data_sources.status import all_status
 from data_sources.store import Store, VersionInfo
@@ -41,6 +42,9 @@ STATUS_TTL = 5  # seconds: stale / failed badges
 VERSION_MAX = 2**31 - 1  # store ids are 32-bit integers
 _DIGITS = re.compile(r"[0-9]{1,10}")
 RETRY_AFTER = 5  # seconds: what a 503 asks clients to wait
+# The change log's entry in `Reads` (and cache keys): its "version" is the newest record's id, so
+# whatever reads the log is rebuilt when a record is added (a failure adds one without a version).
+CHANGE_LOG = "pp:changes"
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -225,6 +229,8 @@ def _resolve(source_id: str) -> int | None:
     if not stack:
         return current_versions().get(source_id)
     context = stack[-1]
+    if source_id == CHANGE_LOG:
+        return None if context.frozen else _latest_change()
     if context.frozen:
         return context.pins.get(source_id)
     return context.current.get(source_id)
@@ -292,9 +298,89 @@ def current_versions() -> dict[str, int]:
     return dict(hit)
 
 
+def _latest_change() -> int | None:
+    """The newest change record's id, once per request (else at most every CURRENT_TTL s)."""
+    s = store()
+    scope = _request.get()
+    slot = s.url + "#changes"
+    if scope is not None and slot in scope:
+        return scope[slot].get("id")
+    key = cache.key("latest-change", s.url)
+    hit = cache.local().get(key) if scope is None else None
+    if hit is None:
+        with _guard():
+            latest = change_log.latest_id(s)
+        hit = {} if latest is None else {"id": latest}
+        if scope is None:
+            cache.local().set(key, hit, timeout=CURRENT_TTL)
+    if scope is not None:
+        scope[slot] = hit
+    return hit.get("id")
+
+
+def changes(
+    *,
+    since: datetime | None = None,
+    sources: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Change records, newest first, up to the newest one this request sees; the read is
+    recorded (as `CHANGE_LOG` at that record's id) so caches and ETags move with the log."""
+    latest = _resolve(CHANGE_LOG)
+    rows: list[dict[str, Any]] = []
+    if latest is not None:
+        with _guard():
+            rows = change_log.list_changes(
+                store(),
+                since=since,
+                sources=None if sources is None else list(sources),
+                kinds=None if kinds is None else list(kinds),
+                upto=latest,
+                limit=limit,
+            )
+    stack = _stack.get()
+    if stack:
+        info = None
+        if latest is not None:
+            stamp = rows[0]["created_at"] if rows else datetime.fromtimestamp(0, tz=UTC)
+            info = VersionInfo(latest, CHANGE_LOG, stamp, stamp, "", "", len(rows), None)
+        stack[-1].reads.add(CHANGE_LOG, info)
+    return rows
+
+
+def revised_on(reads: Reads) -> datetime | None:
+    """When the data behind `reads` was last revised (values changed or rows removed), as of
+    the versions read; per version it never changes, so it is cached."""
+    s = store()
+    newest: datetime | None = None
+    for source_id, info in reads.items.items():
+        if info is None or source_id == CHANGE_LOG:
+            continue
+        key = cache.key("revised", (s.url, source_id, info.id))
+        hit = cache.local().get(key)
+        if hit is None:
+            with _guard():
+                hit = (change_log.last_revised(s, source_id, info.id),)
+            cache.local().set(key, hit)
+        when = hit[0]
+        if when is not None and (newest is None or when > newest):
+            newest = when
+    return newest
+
+
 def _query_current(s: Store) -> dict[str, int]:
+    """Current versions, re-read only when the store's promotion marker moved (one tiny query;
+    the full map is kept in this process between promotions)."""
     with _guard():
-        return {source_id: info.id for source_id, info in s.current_versions().items()}
+        generation = s.generation()
+        key = cache.key("current-map", s.url)
+        cached = cache.local().get(key)
+        if cached is not None and cached[0] == generation:
+            return dict(cached[1])
+        found = {source_id: info.id for source_id, info in s.current_versions().items()}
+    cache.local().set(key, (generation, found))
+    return found
 
 
 def version_info(source_id: str, version_id: int) -> VersionInfo | None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, request
 
+from dashboard.charts import change_items
 from dashboard.charts.registry import CHARTS
 from dashboard.data import door
 from dashboard.data.door import StoreUnavailable
@@ -25,6 +26,7 @@ from dashboard.web import api_rows
 from dashboard.web.api_catalogue import PREFIX, chart_item, dataset_item, version_item
 from dashboard.web.api_rows import ApiError, is_public
 from dashboard.web.failures import unavailable_json
+from dashboard.web.responses import respond
 from data_sources import registry
 from data_sources.source import Source
 
@@ -116,6 +118,7 @@ def index() -> Response:
         {
             "charts": f"{PREFIX}/charts",
             "datasets": f"{PREFIX}/datasets",
+            "changes": f"{PREFIX}/changes",
             "openapi": f"{PREFIX}/openapi.json",
         }
     )
@@ -187,6 +190,26 @@ def _rows(source: Source, query: api_rows.Query) -> Response:
 
 
 @_api
+def changes() -> Response:
+    """GET /api/v1/changes?since=&source=&topic=&kind=&limit=: change records, newest first."""
+    try:
+        query = change_items.parse(request.args)
+    except change_items.BadParameter as exc:
+        raise ApiError(400, str(exc), exc.parameter) from None
+    base = request.host_url.rstrip("/")
+
+    def build() -> Response:
+        items = [change_items.item(r, base) for r in change_items.records(query)]
+        body = json.dumps(items, ensure_ascii=False, default=str)
+        response = Response(body, mimetype="application/json")
+        response.headers["Cache-Control"] = "public, max-age=60"
+        return response
+
+    response, _reads = respond("api-changes", (query, base), build)
+    return response
+
+
+@_api
 def openapi() -> Response:
     """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
     from dashboard.web.api_openapi import document
@@ -217,6 +240,7 @@ def register(server: Flask) -> None:
         (f"{PREFIX}/charts", "api_charts", charts),
         (f"{PREFIX}/datasets", "api_datasets", datasets),
         (f"{PREFIX}/datasets/<name>", "api_dataset", dataset),
+        (f"{PREFIX}/changes", "api_changes", changes),
         (f"{PREFIX}/openapi.json", "api_openapi", openapi),
         (f"{PREFIX}/<path:rest>", "api_not_found", not_found),
     ]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dashboard.charts.change_items import LIMIT_MAX as LIMIT_MAX_CHANGES
+from dashboard.charts.topics import TOPICS
 from dashboard.web.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
+from data_sources.changes import KINDS
 
 _REF = "#/components/"
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -68,6 +71,36 @@ def _schemas() -> dict[str, object]:
             },
         },
         "Version": version,
+        "Change": {
+            "type": "object",
+            "required": ["id", "source", "version", "published", "kind", "summary", "url"],
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "source": {"type": "string"},
+                "source_title": {"type": "string"},
+                "version": {"type": ["integer", "null"], "description": "null for failed/stale"},
+                "previous_version": {"type": ["integer", "null"]},
+                "published": {"type": "string", "format": "date-time"},
+                "kind": {"enum": list(KINDS)},
+                "count": {"type": "integer", "description": "rows (values, for revised)"},
+                "summary": {"type": "string"},
+                "topics": {"type": "array", "items": {"type": "string"}},
+                "url": {"type": "string"},
+                "charts": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"id": {"type": "string"}, "url": {"type": "string"}},
+                    },
+                },
+                "downloads": {"type": "object", "additionalProperties": {"type": "string"}},
+                "detail": {
+                    "type": "array",
+                    "description": "added/removed: row keys; revised: key, column, old, new, "
+                    "relative (capped at 50)",
+                },
+            },
+        },
         "Option": {
             "type": "object",
             "required": ["name", "default"],
@@ -174,6 +207,29 @@ def _get(summary: str, responses: dict, parameters: list | None = None) -> dict[
     return {"get": operation}
 
 
+def _change_params() -> list[dict[str, object]]:
+    def text(name: str, description: str, schema: dict[str, object]) -> dict[str, object]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": schema,
+        }
+
+    return [
+        text(
+            "since",
+            "only records published at or after this ISO date or date-time",
+            {"type": "string"},
+        ),
+        text("source", "a source id (see /api/v1/datasets)", {"type": "string"}),
+        text("topic", "a topic", {"type": "string", "enum": list(TOPICS)}),
+        text("kind", "a kind of record", {"type": "string", "enum": list(KINDS)}),
+        _int_param("limit", 1, LIMIT_MAX_CHANGES, "at most this many records (default 100)"),
+    ]
+
+
 def document(dataset_ids: Sequence[str]) -> dict[str, object]:
     """The OpenAPI 3.1 document; `dataset_ids` are the public datasets (the `id` enum)."""
     dataset_id = {
@@ -249,6 +305,15 @@ def document(dataset_ids: Sequence[str]) -> dict[str, object]:
                     "404": _error_response("unknown dataset, or none stored yet"),
                 },
                 rows_params,
+            ),
+            "/api/v1/changes": _get(
+                "The change log: rows added, removed and values revised per version, and "
+                "source failures, staleness and recoveries; newest first",
+                {
+                    **_ok({"type": "array", "items": _ref("schemas", "Change")}, "the records"),
+                    "400": _error_response("a bad parameter, named in `parameter`"),
+                },
+                _change_params(),
             ),
             "/api/v1/openapi.json": _get(
                 "This document", _ok({"type": "object"}, "the OpenAPI document")

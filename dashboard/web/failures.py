@@ -29,6 +29,7 @@ MACHINE_PREFIXES = (
     "/download/",
     "/oembed",
     "/healthz",
+    "/feeds/",
     "/_dash-",
     "/_reload-hash",
 )

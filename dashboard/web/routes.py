@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dashboard.web import api, downloads, embed, embed_kpi, failures, health, oembed
+from dashboard.web import api, downloads, embed, embed_kpi, failures, feeds, health, oembed
 
 
 def register(server: Flask) -> None:
@@ -17,3 +17,4 @@ def register(server: Flask) -> None:
     oembed.register(server)
     downloads.register(server)
     health.register(server)
+    feeds.register(server)
