@@ -235,3 +235,18 @@ def test_embed_in_a_foreign_page_sizes_itself(parent_page, browser) -> None:
         assert visit.hosts() == {"127.0.0.1"}
     finally:
         visit.close()
+
+
+def test_changes_page_draws(live_url, browser) -> None:
+    """/changes lists the change log (the seed's first versions at least), links its feed."""
+    visit = Visit(browser, live_url + "/changes?topic=upper-lars", 1280)
+    try:
+        entries = visit.page.locator("article.pp-change")
+        entries.first.wait_for(timeout=20_000)
+        assert entries.count() >= 2  # upper_lars_events and upper_lars_throughput, first versions
+        assert "rows" in entries.first.inner_text()
+        assert visit.page.locator('head link[type="application/atom+xml"]').count() >= 1
+        assert visit.errors == []
+        assert visit.hosts() == {"127.0.0.1"}
+    finally:
+        visit.close()

@@ -175,3 +175,14 @@ def test_changes_match_the_openapi_document(client) -> None:  # type: ignore[no-
         "components": doc["components"],
     }
     jsonschema.Draft202012Validator(schema).validate(client.get("/api/v1/changes").get_json())
+
+
+def test_changes_page_lists_entries_and_filters(client) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.pages import changes as page
+
+    layout = str(page.layout(source="gas_imports"))
+    assert "Gas imports" in layout and "previous version (CSV)" in layout
+    assert "source=wheat_imports" not in str(page.layout(topic="gas"))
+    assert "source=gas_imports" in str(page.layout(topic="gas"))
+    assert "showing every change" in str(page.layout(since="soon"))
+    assert client.get("/changes?topic=nope").status_code == 200  # pages never fail on a query

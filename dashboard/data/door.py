@@ -226,11 +226,11 @@ def frozen() -> bool:
 def _resolve(source_id: str) -> int | None:
     """The version id a read of `source_id` gets in the current context."""
     stack = _stack.get()
+    if source_id == CHANGE_LOG:
+        return None if stack and stack[-1].frozen else _latest_change()
     if not stack:
         return current_versions().get(source_id)
     context = stack[-1]
-    if source_id == CHANGE_LOG:
-        return None if context.frozen else _latest_change()
     if context.frozen:
         return context.pins.get(source_id)
     return context.current.get(source_id)
