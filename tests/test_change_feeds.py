@@ -186,3 +186,15 @@ def test_changes_page_lists_entries_and_filters(client) -> None:  # type: ignore
     assert "source=gas_imports" in str(page.layout(topic="gas"))
     assert "showing every change" in str(page.layout(since="soon"))
     assert client.get("/changes?topic=nope").status_code == 200  # pages never fail on a query
+
+
+def test_chart_cards_say_when_their_data_was_revised(client) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.charts.registry import CHARTS
+    from dashboard.charts.render import render
+    from dashboard.pages._components import chart_card
+
+    with app.server.test_request_context("/energy"):
+        revised = str(chart_card(render(CHARTS["gas_imports_by_supplier"], {})))
+        untouched = str(chart_card(render(CHARTS["gas_border_price"], {})))
+    assert "revised on " in revised and "source=gas_imports" in revised
+    assert "revised on " not in untouched

@@ -3,6 +3,7 @@ embed slot), page controls, stale badges and the refresh-failure banner."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -15,6 +16,7 @@ from dashboard.charts.embed_snippets import snippets
 from dashboard.charts.kpis import Kpi, KpiValue
 from dashboard.charts.options import Option
 from dashboard.charts.render import Rendered
+from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import Freshness, failed_sources, of_render
 from data_sources import registry
@@ -153,6 +155,22 @@ def chart_summary(rendered: Rendered) -> str:
     return describe(rendered.spec, rendered.events)
 
 
+REVISED_WINDOW = timedelta(days=30)
+
+
+def revised_note(reads: Reads) -> html.Div | None:
+    """ "revised on <date>" when data this chart read was revised (values changed or rows removed)
+    in the last 30 days, linking to the change log of those sources."""
+    when = door.revised_on(reads)
+    if when is None or datetime.now(UTC) - when > REVISED_WINDOW:
+        return None
+    sources = [s for s in reads.present() if s in registry.BY_ID]
+    href = "/changes?kind=revised" + (f"&source={sources[0]}" if len(sources) == 1 else "")
+    return html.Div(
+        ["revised on ", html.A(f"{when:%d %b %Y}", href=href)], className="pp-revised small"
+    )
+
+
 def chart_card(rendered: Rendered) -> dbc.Card:
     """A chart as a <figure>: the <figcaption> (title, "as of", what it shows, the sentence made
     from its data) names and describes it, the data table is the next Tab stop after the caption
@@ -171,6 +189,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
             html.Div(
                 subtitle(fresh), className="pp-asof small text-muted", id={"type": "pp-asof", **key}
             ),
+            revised_note(rendered.reads),
             html.P(
                 [
                     chart.description,

@@ -34,6 +34,11 @@ KIND_COLOURS = {
 REVISIONS_SHOWN = 10
 
 
+def _aria(attributes: dict[str, str]) -> dict[str, Any]:
+    """ARIA attributes as keyword arguments (Dash accepts them; its stubs do not list them)."""
+    return dict(attributes)
+
+
 def _filters(query: change_items.ChangeQuery) -> html.Nav:
     links: list[Any] = [html.A("All", href="/changes", className="me-3")]
     for topic, title in topics.TITLES.items():
@@ -43,12 +48,14 @@ def _filters(query: change_items.ChangeQuery) -> html.Nav:
                 title,
                 href=f"/changes?{urlencode({'topic': topic})}",
                 className="me-3" + (" fw-bold" if current else ""),
-                **({"aria-current": "page"} if current else {}),
+                **_aria({"aria-current": "page"} if current else {}),
             )
         )
     feed = f"/feeds/{query.topic or 'changes'}.atom"
     links.append(html.A("Atom feed", href=feed, className="ms-auto"))
-    return html.Nav(links, className="d-flex flex-wrap mb-3", **{"aria-label": "Filter changes"})
+    return html.Nav(
+        links, className="d-flex flex-wrap mb-3", **_aria({"aria-label": "Filter changes"})
+    )
 
 
 def _revisions(detail: list[Any]) -> html.Table | None:
