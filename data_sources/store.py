@@ -6,6 +6,7 @@ SQLite by default, PostgreSQL when DATABASE_URL says so. A version is immutable;
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -16,6 +17,7 @@ import socket
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import PoolProxiedConnection
 
 from data_sources import config
 from data_sources.http import RawResponse
@@ -61,6 +64,7 @@ class LockBusy(Exception):
 
 
 log = logging.getLogger(__name__)
+MARKER_SQL = f"SELECT max(version_id), count(*) FROM {current.name}"  # noqa: S608 (constant)
 LEASE_TTL = timedelta(seconds=60)  # a refresh's lease outlives a dead holder by at most this
 
 
@@ -86,6 +90,12 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _close_all(connections: list[PoolProxiedConnection]) -> None:
+    while connections:
+        with contextlib.suppress(Exception):
+            connections.pop().close()
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
@@ -135,6 +145,11 @@ class Store:
         self.engine: Engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        # `generation`'s own connection, closed when the store is dropped or disposed.
+        self._markers: list[PoolProxiedConnection] = []
+        self._marker_lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._markers)
+        sa.event.listen(self.engine, "engine_disposed", lambda _e: _close_all(self._markers))
 
     def create_schema(self) -> None:
         """Create missing tables and record the schema version (idempotent; the release step)."""
@@ -291,6 +306,33 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _version_info(row) if row else None
+
+    def generation(self) -> tuple[int, int]:
+        """A cheap marker that changes with every promotion: (highest current version id,
+        number of sources with a version). Version ids only grow, so a promotion moves it.
+
+        Asked on every web request, so it skips the pool (pre-ping, reset, compilation cost
+        far more than the query): one raw connection per store, autocommit so each call sees
+        the latest commit, dropped and reopened after any error."""
+        with self._marker_lock:
+            try:
+                if not self._markers:
+                    raw = self.engine.raw_connection()
+                    driver = raw.dbapi_connection
+                    if self.engine.dialect.name == "postgresql" and driver is not None:
+                        driver.rollback()  # the pool's pre-ping left a transaction open
+                        driver.autocommit = True  # psycopg connection
+                    raw.detach()
+                    self._markers.append(raw)
+                cursor = self._markers[0].cursor()
+                cursor.execute(MARKER_SQL)
+                row = cursor.fetchone()
+                cursor.close()
+            except Exception as exc:
+                _close_all(self._markers)
+                # Raw DBAPI errors, raised as SQLAlchemy raises them elsewhere in the store.
+                raise sa.exc.OperationalError(MARKER_SQL, None, exc) from exc
+        return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
     def current_versions(self) -> dict[str, VersionInfo]:
         """Every source's current version, in one query."""

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from dashboard.data import cache
 from data_sources import changes as change_log
-from data_sources import registry
+from data_sources import registry, webhooks
 from data_sources.status import all_status
 from data_sources.store import Store, VersionInfo
 
@@ -437,6 +437,19 @@ def statuses() -> dict[str, dict[str, Any]]:
             hit = {row["id"]: row for row in all_status(s, registry.SOURCES)}
         cache.local().set(key, hit, timeout=STATUS_TTL)
     return hit  # the dict stored just above
+
+
+def alert_deliveries() -> dict[str, Any]:
+    """Outbox counts (pending, delivered, failed) and the latest failed deliveries' titles and
+    errors (never a receiver's URL); refreshed every STATUS_TTL seconds."""
+    s = store()
+    key = cache.key("alert-deliveries", s.url)
+    hit = cache.local().get(key)
+    if hit is None:
+        with _guard():
+            hit = webhooks.status(s)
+        cache.local().set(key, hit, timeout=STATUS_TTL)
+    return dict(hit)
 
 
 def signature(
