@@ -237,6 +237,13 @@ def _finish(
         log.warning("alert delivery %d attempt %d: %s", delivery_id, attempts, problem)
 
 
+def _receiver_count() -> int:
+    try:
+        return len(receivers())
+    except UsageError:  # a malformed setting is reported by the CLI, not by a page
+        return 0
+
+
 def status(store: Store) -> dict[str, object]:
     """`alerts status --json`: outbox counts (pending, delivered, failed), alerts, receivers."""
     store.create_schema()
@@ -260,7 +267,7 @@ def status(store: Store) -> dict[str, object]:
     return {
         **{s: int(counts.get(s, 0)) for s in STATUSES},
         "alerts": int(total),
-        "receivers": len(receivers()),
+        "receivers": _receiver_count(),
         "next_attempt_at": next_due.isoformat(timespec="seconds") if next_due else None,
         "failures": [{"title": t, "last_error": e, "attempts": n} for t, e, n in failed],
     }

@@ -294,3 +294,23 @@ def test_no_receivers_means_feeds_only(store: Store, monkeypatch) -> None:
     assert webhooks.deliver(store) == webhooks.DeliveryReport()
     counts = webhooks.status(store)
     assert counts["alerts"] == 1 and counts["pending"] == 0 and counts["receivers"] == 0
+
+
+def test_failed_deliveries_show_on_the_sources_page(store: Store, configured, monkeypatch) -> None:
+    from dashboard.app import app  # noqa: F401  (pages register with the app)
+    from dashboard.data import door
+    from dashboard.pages import sources as page
+
+    receiver = Receiver(plan=[500])
+    configured(receiver.url)
+    monkeypatch.setenv("ALERT_MAX_ATTEMPTS", "1")
+    _raise_alert(store)
+    webhooks.deliver(store)
+    door.set_store(store)
+    try:
+        shown = str(page.alerts_section())
+    finally:
+        door.set_store(None)
+    assert "failed 1" in shown and "HTTP 500 after 1 attempts" in shown
+    assert receiver.url not in shown and SECRET not in shown
+    receiver.close()

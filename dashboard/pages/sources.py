@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.data import datasets
-from dashboard.data.door import statuses
+from dashboard.data.door import alert_deliveries, statuses
 from data_sources import registry
 
 dash.register_page(
@@ -124,6 +124,32 @@ def claims_table() -> html.Table | html.P:
     )
 
 
+def alerts_section() -> html.Div:
+    """Webhook deliveries of alerts: counts, and those given up on (`failed`) with the error."""
+    counts = alert_deliveries()
+    failures = [
+        html.Li(f"{f['title']} — {f['last_error']} after {f['attempts']} attempts")
+        for f in counts["failures"]
+    ]
+    return html.Div(
+        [
+            html.H2("Alert deliveries", className="h4 mt-4", id="alerts"),
+            html.P(
+                [
+                    f"{counts['receivers']} webhook receiver(s); {counts['alerts']} alerts "
+                    f"raised; deliveries pending {counts['pending']}, delivered "
+                    f"{counts['delivered']}, failed {counts['failed']}. Every change, with its "
+                    "Atom feeds, is on ",
+                    html.A("/changes", href="/changes"),
+                    ".",
+                ],
+                className="mb-1",
+            ),
+            html.Ul(failures, className="small text-danger") if failures else None,
+        ]
+    )
+
+
 def layout(**query: str) -> html.Div:
     fetched = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
     return html.Div(
@@ -137,6 +163,7 @@ def layout(**query: str) -> html.Div:
                 ]
             ),
             html.Div(sources_table(), className="table-responsive"),
+            alerts_section(),
             html.H2("The article's claims, checked", className="h4 mt-4", id="claims"),
             html.Div(claims_table(), className="table-responsive"),
         ]
