@@ -17,6 +17,7 @@ import logging
 import threading
 from typing import Any
 
+from cachelib.serializers import SimpleSerializer
 from flask_caching.backends.base import BaseCache
 from flask_caching.backends.rediscache import RedisCache
 from flask_caching.backends.simplecache import SimpleCache
@@ -92,11 +93,27 @@ def shared() -> Guarded:
         return _backends["shared"]
 
 
+class _AsIs(SimpleSerializer):
+    """A cachelib serializer that keeps objects as they are: the local cache never leaves the
+    process, so pickling every hit (a DataFrame, the status of every source) is pure cost.
+    Callers treat what they get as read-only."""
+
+    def dumps(self, value: Any, protocol: int = 0) -> Any:  # noqa: ARG002 (no pickling)
+        return value
+
+    def loads(self, bvalue: Any) -> Any:
+        return bvalue
+
+
+class LocalCache(SimpleCache):
+    serializer = _AsIs()
+
+
 def local() -> Guarded:
-    """This process only: immutable versions and short-lived snapshots."""
+    """This process only: immutable versions and short-lived snapshots, kept unpickled."""
     with _backends_lock:
         if "local" not in _backends:
-            _backends["local"] = Guarded(SimpleCache(threshold=512, default_timeout=0), "local")
+            _backends["local"] = Guarded(LocalCache(threshold=512, default_timeout=0), "local")
         return _backends["local"]
 
 

@@ -264,7 +264,7 @@ def load(source_id: str, version_id: int | None = None) -> Dataset:
     stack = _stack.get()
     if stack:
         stack[-1].reads.add(source_id, info)
-    return Dataset(source_id, info, frame)
+    return Dataset(source_id, info, frame.copy())  # the cached frame stays as stored
 
 
 def _load_version(source_id: str, version_id: int) -> tuple[VersionInfo, pd.DataFrame] | None:
