@@ -40,6 +40,6 @@ def test_readme_says_which_chart_shows_which_source() -> None:
     from dashboard.charts.registry import markdown_table
 
     assert markdown_table() in README, (
-        "README's chart/source table is out of date; regenerate it with "
-        "`python -c 'from dashboard.charts.registry import markdown_table; print(markdown_table())'`"
+        "README's chart/source table is out of date; print the new one with "
+        "dashboard.charts.registry.markdown_table()"
     )
