@@ -5,6 +5,7 @@ every page's head, and the "revised on" note of chart cards."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterator
 
 import feedparser
@@ -178,7 +179,7 @@ def test_changes_match_the_openapi_document(client) -> None:  # type: ignore[no-
 
 
 def test_changes_page_lists_entries_and_filters(client) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.pages import changes as page
+    page = sys.modules["pages.changes"]  # as Dash imported it (a second import re-registers)
 
     layout = str(page.layout(source="gas_imports"))
     assert "Gas imports" in layout and "previous version (CSV)" in layout

@@ -76,7 +76,7 @@ def _free_port() -> int:
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime.now(UTC)
+        self.now = datetime.now(UTC).replace(microsecond=0)  # status reports whole seconds
 
     def __call__(self) -> datetime:
         return self.now
@@ -299,7 +299,8 @@ def test_no_receivers_means_feeds_only(store: Store, monkeypatch) -> None:
 def test_failed_deliveries_show_on_the_sources_page(store: Store, configured, monkeypatch) -> None:
     from dashboard.app import app  # noqa: F401  (pages register with the app)
     from dashboard.data import door
-    from dashboard.pages import sources as page
+
+    page = sys.modules["pages.sources"]  # as Dash imported it (a second import re-registers)
 
     receiver = Receiver(plan=[500])
     configured(receiver.url)
