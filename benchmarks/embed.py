@@ -31,7 +31,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn(module: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def gunicorn(
+    module: str, env: dict[str, str], tree: Path = ROOT, probe: str = "/"
+) -> tuple[subprocess.Popen, str]:
+    """`module` under gunicorn (2 sync workers) from `tree`, once `probe` answers."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -45,13 +48,13 @@ def gunicorn(module: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(200):
         try:
-            urllib.request.urlopen(url + "/", timeout=1).read()  # noqa: S310 (loopback)
+            urllib.request.urlopen(url + probe, timeout=1).read()  # noqa: S310 (loopback)
             return proc, url
         except OSError:
             time.sleep(0.1)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.embed import free_port  # noqa: E402
+from benchmarks.embed import gunicorn  # noqa: E402
 
 ROUNDS = 3
 DURATION = "5s"
@@ -35,23 +35,7 @@ ROUTES = {
 
 
 def serve(module: str, tree: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    import urllib.request
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), module, "-w", "2"]
-        + ["-b", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
-        cwd=tree,
-        env={**env, "PYTHONPATH": str(tree)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1).read()  # noqa: S310 (loopback)
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{module} from {tree} did not start")
+    return gunicorn(module, {**env, "PYTHONPATH": str(tree)}, tree=tree, probe="/healthz")
 
 
 def rps(url: str) -> float:
@@ -100,7 +84,7 @@ def main(before: Path) -> None:
         n: serve("dashboard.app:server", t, {**os.environ, "DATABASE_URL": dbs[n]})
         for n, t in trees.items()
     }
-    base, base_url = serve("benchmarks.baseline_app:server", ROOT, dict(os.environ))
+    base, base_url = gunicorn("benchmarks.baseline_app:server", dict(os.environ))
     results: dict[tuple[str, str], list[float]] = {}
     try:
         for _ in range(ROUNDS):

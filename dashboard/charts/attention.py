@@ -7,9 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts import live_data
-from dashboard.charts.chart import Chart
+from dashboard.charts.chart import Chart, panels_by
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
-from dashboard.figures import periods
 
 CAVEAT = (
     "News volume, not incidents: articles in GDELT's monitored news matching a fixed query, "
@@ -43,9 +42,7 @@ CHARTS = [
         sources=("gdelt",),
         live=("gdelt",),
         data=_data(query_id),
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="series", legend=False, empty="No news volume in this period"
-        ),
+        figure=panels_by("series", "No news volume in this period", legend=False),
         options=TIME_OPTIONS,
         height=300,
         caveat=CAVEAT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.options import EVENTS, Option, parse_options
 from dashboard.data.datasets import OVERLAY_DATASETS
+from dashboard.figures import periods
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,11 @@ def query_string(chart: Chart, options: dict) -> str:
         value = options.get(opt.name, opt.default)
         values[opt.name] = ("1" if value else "0") if isinstance(value, bool) else value
     return urlencode(values)
+
+
+def panels_by(group: str, empty: str, **extra: Any) -> Callable[[pd.DataFrame, dict], go.Figure]:
+    """The figure of a chart drawn as small multiples: one panel per `panel` value of its rows,
+    one series per `group` value."""
+    return lambda frame, options: periods.panels(
+        frame, panel="panel", group=group, empty=empty, **extra
+    )

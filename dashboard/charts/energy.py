@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts import live_data
-from dashboard.charts.chart import Chart
+from dashboard.charts.chart import Chart, panels_by
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
 from dashboard.data import datasets
 from dashboard.figures import events as event_figures
@@ -189,9 +189,7 @@ CHARTS += [
         sources=("comtrade",),
         live=("comtrade",),
         data=gas_comtrade_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="partner", empty="No Comtrade gas imports in this period"
-        ),
+        figure=panels_by("partner", "No Comtrade gas imports in this period"),
         options=TIME_OPTIONS,
         height=480,
         caveat="Volumes are converted from the net weight Comtrade reports at 1.36 m³ per kg "
@@ -225,9 +223,7 @@ CHARTS += [
         sources=("comtrade",),
         live=("comtrade",),
         data=nuclear_fuel_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="partner", empty="No nuclear fuel imports in this period"
-        ),
+        figure=panels_by("partner", "No nuclear fuel imports in this period"),
         options=TIME_OPTIONS,
         caveat="Fuel is delivered in batches, so years without a delivery show nothing.",
     ),
@@ -240,9 +236,7 @@ CHARTS += [
         sources=("worldbank",),
         live=("worldbank",),
         data=energy_dependence_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="series", empty="No World Bank figures in this period"
-        ),
+        figure=panels_by("series", "No World Bank figures in this period"),
         options=TIME_OPTIONS,
         height=440,
         caveat="Two different denominators (energy use; merchandise imports): one panel each.",

@@ -6,13 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import exposure, live_data
-from dashboard.charts.chart import Chart
+from dashboard.charts.chart import Chart, panels_by
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
 from dashboard.charts.options import FROM_YEAR, TO_YEAR, Option, bounded_int
 from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import index as index_figures
-from dashboard.figures import periods
 
 WEIGHTS = tuple(
     Option(
@@ -192,9 +191,7 @@ CHARTS += [
         sources=("worldbank", "remittances"),
         live=("worldbank",),
         data=remittances_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="label", empty="No remittance figures in this period"
-        ),
+        figure=panels_by("label", "No remittance figures in this period"),
         options=TIME_OPTIONS,
         height=560,
         caveat="Two different measures: the World Bank's balance-of-payments personal "

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts import live_data
 from dashboard.charts import trade_live as _trade_live
-from dashboard.charts.chart import Chart
+from dashboard.charts.chart import Chart, panels_by
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
 from dashboard.charts.options import Option
 from dashboard.data import datasets
@@ -198,9 +198,7 @@ CHARTS = [
         sources=("upper_lars_throughput", "trade_partners", "imf_imts"),
         live=("imf_imts",),
         data=route_share_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="origin", empty="No route figures in this period"
-        ),
+        figure=panels_by("origin", "No route figures in this period"),
         options=TIME_OPTIONS[:2],
         height=560,
         caveat="Upper Lars is Armenia's only operating land route to Russia, but not everything "
@@ -263,9 +261,7 @@ CHARTS += [
         sources=("comtrade", "wheat_imports"),
         live=("comtrade",),
         data=wheat_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="partner", empty="No wheat import figures in this period"
-        ),
+        figure=panels_by("partner", "No wheat import figures in this period"),
         options=TIME_OPTIONS,
         height=480,
         caveat="Comtrade shares are of import value; the curated shares are as the source "
@@ -280,9 +276,7 @@ CHARTS += [
         sources=("worldbank",),
         live=("worldbank",),
         data=wdi_trade_data,
-        figure=lambda f, o: periods.panels(
-            f, panel="panel", group="series", empty="No World Bank trade figures in this period"
-        ),
+        figure=panels_by("series", "No World Bank trade figures in this period"),
         options=TIME_OPTIONS,
         height=460,
     ),

@@ -51,11 +51,12 @@ def provenance_text(row: Mapping[str, Any] | pd.Series) -> str:
     return " · ".join(parts)
 
 
-def empty_figure(message: str) -> go.Figure:
-    """A figure that says why there is nothing to show (never a blank box or an error)."""
+def empty_figure(message: str, *, escaped: bool = False) -> go.Figure:
+    """A figure that says why there is nothing to show (never a blank box or an error);
+    `escaped`: the message is already escaped markup (links)."""
     fig = go.Figure(layout=base_layout())
     fig.add_annotation(
-        text=safe_text(message),
+        text=message if escaped else safe_text(message),
         x=0.5,
         y=0.5,
         xref="paper",
@@ -74,18 +75,7 @@ def no_live_data(fig: go.Figure, lines: list[str], *, replace: bool) -> go.Figur
     text = "<br>".join(safe_text(line) for line in lines)
     link = '<a href="/sources">See Sources</a>'
     if replace:
-        fig = empty_figure("")
-        fig.layout.annotations = ()
-        fig.add_annotation(
-            text=f"{text}<br>{link}",
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"size": 13, "color": "#444"},
-        )
-        return fig
+        return empty_figure(f"{text}<br>{link}", escaped=True)
     return add_note(
         fig, f"{text} · {link}", x=0, y=-0.28, xanchor="left", yanchor="top", align="left"
     )
