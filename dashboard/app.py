@@ -10,9 +10,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask import request
 
-from dashboard.pages import _callbacks  # noqa: F401  (callbacks register on import)
+from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
-from dashboard.web import dash_requests, headers, routes
+from dashboard.web import callback_cache, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
@@ -48,6 +48,7 @@ server = app.server
 routes.register(server)
 headers.install(app)
 dash_requests.install(app)
+callback_cache.install(app, _callbacks.CACHED_OUTPUT_TYPES)
 
 
 def _nav() -> dbc.Navbar:

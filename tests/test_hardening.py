@@ -24,6 +24,7 @@ from dashboard.app import app
 from dashboard.charts import kpis
 from dashboard.charts.registry import CHARTS
 from dashboard.data import door
+from dashboard.pages import _callback_bodies as callback_bodies
 from data_sources import registry
 from data_sources.status import source_status
 from data_sources.store import Store, locks, now_utc
@@ -135,16 +136,7 @@ def test_csv_downloads_name_their_charset_once(client) -> None:  # type: ignore[
 
 
 def _table_body(clicks: object) -> dict:
-    ids = {"page": "overview", "chart": CHART}
-    return {
-        "output": '{"chart":["MATCH"],"page":["MATCH"],"type":"pp-tablebody"}.children',
-        "outputs": {"id": {**ids, "type": "pp-tablebody"}, "property": "children"},
-        "inputs": [
-            {"id": {**ids, "type": "pp-tablesum"}, "property": "n_clicks", "value": clicks},
-            [],
-        ],
-        "changedPropIds": [],
-    }
+    return callback_bodies.fill_table(CHARTS[CHART].page, CHART, clicks, {})
 
 
 @pytest.mark.parametrize("clicks", ["abc", 1.5, True, [], {}, None, 2**70])
@@ -167,7 +159,7 @@ def _missing_outputs() -> dict:
 
 def _wrong_inputs() -> dict:
     body = _table_body(1)
-    body["inputs"] = body["inputs"][:1]
+    body["inputs"] = []
     return body
 
 

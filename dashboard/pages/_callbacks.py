@@ -3,7 +3,7 @@ controls, call the pure figure functions through the chart registry, and keep th
 
 from __future__ import annotations
 
-from dash import ALL, MATCH, Input, Output, callback, clientside_callback, ctx
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from dashboard.charts.registry import CHARTS
 from dashboard.data.freshness import of_render
@@ -16,6 +16,17 @@ from dashboard.pages._components import (
     subtitle,
     table_block,
 )
+
+# Callbacks whose outputs include one of these component types are answered from the shared
+# cache when their request and data versions were seen before (dashboard.web.callback_cache):
+# their output depends only on the request body, the host and what they read through the door.
+CACHED_OUTPUT_TYPES = ("pp-graph",)
+
+
+def table_is_open(clicks: object) -> bool:
+    """The <summary> toggles <details> natively (mouse, Enter, Space); an odd click count means
+    open, since html.Details does not report `open` back to Dash."""
+    return isinstance(clicks, int) and not isinstance(clicks, bool) and clicks % 2 == 1
 
 
 def control_query(values: list, ids: list[dict]) -> dict[str, object]:
@@ -35,10 +46,14 @@ def control_query(values: list, ids: list[dict]) -> dict[str, object]:
     Output({"type": "pp-dl", "page": MATCH, "chart": ALL, "fmt": ALL}, "href"),
     Output({"type": "pp-snippet", "page": MATCH, "chart": ALL, "kind": ALL}, "value"),
     Output({"type": "pp-summary", "page": MATCH, "chart": ALL}, "children"),
+    Output({"type": "pp-tablebody", "page": MATCH, "chart": ALL}, "children", allow_duplicate=True),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    State({"type": "pp-tablesum", "page": MATCH, "chart": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
-def update_charts(values: list) -> tuple[list, list, list, list, list, list]:
+def update_charts(values: list, table_clicks: list) -> tuple[list, ...]:
+    """Everything a control change redraws, in one round trip: figures, captions, links,
+    snippets, and the data tables that are open (closed ones are left alone: no_update)."""
     ids = [item["id"] for item in ctx.inputs_list[0]]
     query = control_query(values, ids)
     figures: list = []
@@ -47,6 +62,12 @@ def update_charts(values: list) -> tuple[list, list, list, list, list, list]:
     summaries: list = []
     hrefs: dict[tuple[str, str], str] = {}
     codes: dict[tuple[str, str], str] = {}
+    tables: dict[str, object] = {}
+    opened = {
+        item["id"]["chart"]
+        for item, clicks in zip(ctx.states_list[0], table_clicks, strict=False)
+        if table_is_open(clicks)
+    }
     for spec in ctx.outputs_list[0]:
         chart = CHARTS[spec["id"]["chart"]]
         rendered = safe_render(chart, query)
@@ -54,6 +75,8 @@ def update_charts(values: list) -> tuple[list, list, list, list, list, list]:
         subtitles.append(subtitle(of_render(rendered.reads, rendered.frame, chart.date_columns)))
         sources.append(source_line(rendered.reads))
         summaries.append(chart_summary(rendered))
+        if chart.id in opened:
+            tables[chart.id] = table_block(chart, rendered.frame, rendered.events)
         for kind, code in embed_snippets_for(rendered).items():
             codes[(chart.id, kind)] = code
         for link in download_links(chart, rendered.options):
@@ -65,25 +88,25 @@ def update_charts(values: list) -> tuple[list, list, list, list, list, list]:
     snippet_values = [
         codes.get((spec["id"]["chart"], spec["id"]["kind"]), "") for spec in ctx.outputs_list[4]
     ]
-    return figures, subtitles, sources, links, snippet_values, summaries
+    bodies = [tables.get(spec["id"]["chart"], no_update) for spec in ctx.outputs_list[6]]
+    return figures, subtitles, sources, links, snippet_values, summaries, bodies
 
 
 @callback(
-    Output({"type": "pp-tablebody", "page": MATCH, "chart": MATCH}, "children"),
+    Output(
+        {"type": "pp-tablebody", "page": MATCH, "chart": MATCH}, "children", allow_duplicate=True
+    ),
     Input({"type": "pp-tablesum", "page": MATCH, "chart": MATCH}, "n_clicks"),
-    Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    State({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
     prevent_initial_call=True,
 )
 def fill_table(clicks: int | None, values: list) -> list:
-    """The accessible data table, built only while its <details> is open.
-
-    The <summary> toggles <details> natively (mouse, Enter, Space); its click count says
-    whether it is open, since html.Details does not report `open` back to Dash.
-    """
-    if not isinstance(clicks, int) or isinstance(clicks, bool) or clicks % 2 == 0:
+    """The accessible data table, built when its <details> opens (emptied when it closes).
+    Control changes refill open tables in `update_charts`; closed ones cost nothing."""
+    if not table_is_open(clicks):
         return []
     chart = CHARTS[ctx.outputs_list["id"]["chart"]]
-    query = control_query(values, [item["id"] for item in ctx.inputs_list[1]])
+    query = control_query(values, [item["id"] for item in ctx.states_list[0]])
     rendered = safe_render(chart, query)
     return table_block(chart, rendered.frame, rendered.events)
 
