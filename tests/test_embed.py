@@ -48,7 +48,7 @@ def test_embeds_allow_framing_from_the_configured_ancestors(client, monkeypatch)
 
 def test_embed_page_carries_title_asof_source_and_a_link_back(client) -> None:
     html = client.get("/embed/electricity_mix?lang=ru&theme=dark").get_data(as_text=True)
-    assert "<h1>Electricity generation by source</h1>" in html
+    assert "<h1>Производство электроэнергии по источникам</h1>" in html
     assert "по состоянию на" in html and 'lang="ru"' in html and 'data-theme="dark"' in html
     assert "/sources#electricity_mix" in html and "#card-electricity_mix" in html
     assert re.search(r'src="/embed/static/plotly-basic-4\.1\.1\.min\.[0-9a-f]{10}\.js"', html)

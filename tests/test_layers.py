@@ -12,6 +12,7 @@ PACKAGES = ("dashboard", "data_sources")
 # Higher layers may import lower ones (and their own); peers at one rank may not import each other.
 RANK = {
     "data_sources": 0,
+    "dashboard.i18n": 0,  # translations and locale formats: everything above may use them
     "dashboard.data": 1,
     "dashboard.figures": 1,
     "dashboard.charts": 2,
@@ -22,6 +23,7 @@ RANK = {
 }
 FORBIDDEN = {
     "data_sources": ("dash", "dash_bootstrap_components", "flask", "dashboard"),
+    "dashboard.i18n": ("dash", "dash_bootstrap_components", "flask", "dashboard"),
     "dashboard.data": ("dash", "dash_bootstrap_components"),
     "dashboard.figures": ("dash", "dash_bootstrap_components", "flask", "sqlalchemy"),
     "dashboard.charts": ("dash", "dash_bootstrap_components"),

@@ -16,6 +16,7 @@ from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
 from dashboard.figures.common import add_event_overlay, no_live_data
+from dashboard.i18n import DEFAULT, gettext, localize_figure, parse_lang
 from data_sources import registry
 
 
@@ -31,6 +32,7 @@ class Rendered:
     events: pd.DataFrame
     reads: Reads
     key: str
+    lang: str = DEFAULT  # the language its words are in (`?lang=`, part of the key)
 
     @property
     def figure(self) -> go.Figure:
@@ -43,11 +45,14 @@ def option_key(options: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, repr(v)) for k, v in options.items()))
 
 
-def no_data_lines(source_ids: tuple[str, ...]) -> list[str]:
+def no_data_lines(source_ids: tuple[str, ...], lang: str = DEFAULT) -> list[str]:
     """ "No data yet from <source> — last attempt <time>: <error>" for live sources without a
-    version (escaped; the figure links them to /sources)."""
+    version, in `lang` (the error stays as logged; the figure escapes the lines and links them
+    to /sources)."""
     rows = door.statuses()
     lines = []
+    attempted, never = gettext(lang, "last attempt"), gettext(lang, "not refreshed yet")
+    no_data = gettext(lang, "No data yet from")
     for source_id in source_ids:
         row = rows.get(source_id, {})
         title = registry.BY_ID[source_id].publisher if source_id in registry.BY_ID else source_id
@@ -55,14 +60,16 @@ def no_data_lines(source_ids: tuple[str, ...]) -> list[str]:
         if attempt:
             when = str(attempt).replace("T", " ").removesuffix("Z")[:16] + " UTC"
             error = row.get("last_error") or row.get("last_outcome") or ""
-            detail = f" — last attempt {when}" + (f": {str(error)[:90]}" if error else "")
+            detail = f" — {attempted} {when}" + (f": {str(error)[:90]}" if error else "")
         else:
-            detail = " — not refreshed yet"
-        lines.append(f"No data yet from {title}{detail}")
+            detail = " — " + never
+        lines.append(f"{no_data} {title}{detail}")
     return lines
 
 
-def _build(chart: Chart, options: dict[str, object]) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+def _build(
+    chart: Chart, options: dict[str, object], lang: str = DEFAULT
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     frame = chart.data(options)
     figure = chart.figure(frame, options)
     for source_id in chart.live:  # read even when the rows came from elsewhere: part of the key
@@ -70,23 +77,25 @@ def _build(chart: Chart, options: dict[str, object]) -> tuple[pd.DataFrame, dict
             door.load(source_id)
     missing = tuple(s for s in chart.live if door.current_reads().info(s) is None)
     if missing:
-        figure = no_live_data(figure, no_data_lines(missing), replace=frame.empty)
+        figure = no_live_data(figure, no_data_lines(missing, lang), replace=frame.empty)
     events = overlay_events(options) if chart.has_events else pd.DataFrame()
     if not events.empty:
         figure = add_event_overlay(figure, events)
-    return frame, figure.to_plotly_json(), events
+    return frame, localize_figure(figure.to_plotly_json(), lang), events
 
 
 def render(chart: Chart, query: Mapping[str, object]) -> Rendered:
-    """Options from a query (bad values -> defaults), then the data and the figure.
+    """Options from a query (bad values -> defaults), then the data and the figure, its words in
+    the query's `lang` (`en`, `hy`, `ru`; anything else -> `en`).
 
-    Cached per chart, options and the versions of everything the build read (the event layer
-    included), so a promotion of any of them is picked up at once; within a frozen read context
-    (`door.reading(pins)`) the pinned versions are read.
+    Cached per chart, options, language and the versions of everything the build read (the event
+    layer included), so a promotion of any of them is picked up at once; within a frozen read
+    context (`door.reading(pins)`) the pinned versions are read.
     """
     options = chart.parse(query)
+    lang = parse_lang(query.get("lang"))
     built, reads, key = memo(
-        "chart", (chart.id, option_key(options)), lambda: _build(chart, options)
+        "chart", (chart.id, option_key(options), lang), lambda: _build(chart, options, lang)
     )
     frame, spec, events = built
-    return Rendered(chart, options, frame, spec, events, reads, key)
+    return Rendered(chart, options, frame, spec, events, reads, key, lang)

@@ -19,6 +19,7 @@ from dashboard.charts.render import Rendered
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import Freshness, failed_sources, of_render
+from dashboard.i18n import N_, day, gettext
 from data_sources import registry
 
 GRAPH_CONFIG: dcc.Graph.Config = {
@@ -66,18 +67,20 @@ def download_links(chart: Chart, options: dict) -> list:
     ]
 
 
-def subtitle(fresh: Freshness) -> list:
+def subtitle(fresh: Freshness, lang: str = "en") -> list:
+    """ "Data to <date> · as of <date>" and the stale/failed badges, in `lang` (dates by Babel)."""
     parts: list = []
+    stale_since, failed = gettext(lang, "stale since"), gettext(lang, "last refresh failed")
     if fresh.data_to:
-        parts.append(f"Data to {fresh.data_to}")
+        parts.append(gettext(lang, "Data to") + " " + day(fresh.data_to, lang))
     if fresh.as_of:
-        parts.append(f"as of {fresh.as_of}")
-    children: list = [" · ".join(parts) or "No data yet"]
+        parts.append(gettext(lang, "as of") + " " + day(fresh.as_of, lang))
+    children: list = [" · ".join(parts) or gettext(lang, "No data yet")]
     for source_id, since in fresh.stale:
         children += [
             " ",
             dbc.Badge(
-                f"{source_id} stale since {since[:10]}",
+                f"{source_id} {stale_since} {day(since, lang)}",
                 color="warning",
                 text_color="dark",
                 className="pp-stale",
@@ -86,7 +89,11 @@ def subtitle(fresh: Freshness) -> list:
     for source_id, _error in fresh.failed:
         children += [
             " ",
-            dbc.Badge(f"{source_id}: last refresh failed", color="danger", className="pp-failed"),
+            dbc.Badge(
+                f"{source_id}: {failed}",
+                color="danger",
+                className="pp-failed",
+            ),
         ]
     return children
 
@@ -139,9 +146,9 @@ def table_block(chart: Chart, frame: pd.DataFrame, events: pd.DataFrame | None =
     return block
 
 
-def source_line(reads: Reads) -> list:
-    """Links to /sources for every dataset the render read that had data."""
-    links: list = ["Source: "]
+def source_line(reads: Reads, lang: str = "en") -> list:
+    """Links to /sources for every dataset the render read that had data (titles as cited)."""
+    links: list = [gettext(lang, "Source") + ": "]
     for index, source_id in enumerate(reads.present()):
         if index:
             links.append("; ")
@@ -175,7 +182,8 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     """A chart as a <figure>: the <figcaption> (title, "as of", what it shows, the sentence made
     from its data) names and describes it, the data table is the next Tab stop after the caption
     and is its text alternative; plotly's own SVG is hidden from screen readers by pp-a11y.js."""
-    chart = rendered.chart
+    chart, lang = rendered.chart, rendered.lang
+    title = gettext(lang, chart.title)
     fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
     key = {"page": chart.page, "chart": chart.id}
     # aria-* are passed through by Dash html components but are not in their signatures.
@@ -185,14 +193,16 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     }
     caption = html.Figcaption(
         [
-            html.H2(chart.title, className="h5 mb-0", id=f"title-{chart.id}"),
+            html.H2(title, className="h5 mb-0", id=f"title-{chart.id}"),
             html.Div(
-                subtitle(fresh), className="pp-asof small text-muted", id={"type": "pp-asof", **key}
+                subtitle(fresh, lang),
+                className="pp-asof small text-muted",
+                id={"type": "pp-asof", **key},
             ),
             revised_note(rendered.reads),
             html.P(
                 [
-                    chart.description,
+                    gettext(lang, chart.description),
                     " ",
                     html.Span(chart_summary(rendered), id={"type": "pp-summary", **key}),
                 ],
@@ -205,7 +215,10 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     table = html.Details(
         [
             html.Summary(
-                ["Data table", html.Span(f" for “{chart.title}”", className="visually-hidden")],
+                [
+                    gettext(lang, "Data table"),
+                    html.Span(f" — {title}", className="visually-hidden"),
+                ],
                 id={"type": "pp-tablesum", **key},
                 className="pp-summary",
             ),
@@ -236,12 +249,15 @@ def chart_card(rendered: Rendered) -> dbc.Card:
             dbc.CardFooter(
                 [
                     html.Span(
-                        source_line(rendered.reads),
+                        source_line(rendered.reads, lang),
                         className="pp-source",
                         id={"type": "pp-source", **key},
                     ),
                     html.Span(
-                        [" · Download ", *download_links(chart, rendered.options)],
+                        [
+                            " · " + gettext(lang, "Download") + " ",
+                            *download_links(chart, rendered.options),
+                        ],
                         className="pp-downloads",
                     ),
                     embed_block(rendered),
@@ -255,11 +271,11 @@ def chart_card(rendered: Rendered) -> dbc.Card:
 
 
 SNIPPET_LABELS = {
-    "iframe": "Live chart (iframe)",
-    "resize": "Live chart, resizes itself (iframe + script)",
-    "frozen": "Frozen at today's data version (for published articles)",
-    "png": "Image (PNG)",
-    "svg": "Image (SVG)",
+    "iframe": N_("Live chart (iframe)"),
+    "resize": N_("Live chart, resizes itself (iframe + script)"),
+    "frozen": N_("Frozen at today's data version (for published articles)"),
+    "png": N_("Image (PNG)"),
+    "svg": N_("Image (SVG)"),
 }
 
 
@@ -279,7 +295,7 @@ def embed_block(rendered: Rendered) -> html.Details:
     fields = [
         html.Label(
             [
-                SNIPPET_LABELS[kind],
+                gettext(rendered.lang, SNIPPET_LABELS[kind]),
                 dcc.Textarea(
                     id={"type": "pp-snippet", "page": chart.page, "chart": chart.id, "kind": kind},
                     value=code,
@@ -293,13 +309,16 @@ def embed_block(rendered: Rendered) -> html.Details:
         for kind, code in codes.items()
     ]
     return html.Details(
-        [html.Summary("Embed", className="pp-embed-button"), html.Div(fields, className="mt-2")],
+        [
+            html.Summary(gettext(rendered.lang, "Embed"), className="pp-embed-button"),
+            html.Div(fields, className="mt-2"),
+        ],
         className="pp-embed d-inline-block w-100",
         id=f"embed-{chart.id}",
     )
 
 
-def control(page: str, option: Option, value: Any) -> html.Div:
+def control(page: str, option: Option, value: Any, lang: str = "en") -> html.Div:
     """One URL-backed control; ids carry the page and option name (`value` is what
     `option.read` gave: a bool, int or str depending on the option).
 
@@ -308,7 +327,7 @@ def control(page: str, option: Option, value: Any) -> html.Div:
     input in `role="option"` inside `role="listbox"`, which doubles names and promises arrow keys.
     """
     cid = {"type": "pp-control", "page": page, "name": option.name}
-    label = option.label or option.name
+    label = gettext(lang, option.label or option.name)
     widget: dbc.Checklist | dcc.Input | dbc.RadioItems
     if isinstance(option.default, bool):
         widget = dbc.Checklist(

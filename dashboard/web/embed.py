@@ -18,34 +18,19 @@ from dashboard.charts.render import Rendered, option_key, render
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
+from dashboard.i18n import N_, day, gettext, parse_lang
 from dashboard.web import embed_static
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-LABELS = {
-    "en": {
-        "source": "Source",
-        "as_of": "as of",
-        "data_to": "data to",
-        "full": "Full view",
-        "stale": "stale since",
-    },
-    "ru": {
-        "source": "Источник",
-        "as_of": "по состоянию на",
-        "data_to": "данные по",
-        "full": "Полная версия",
-        "stale": "устарело с",
-    },
-    "hy": {
-        "source": "Աղբյուր",
-        "as_of": "դրությամբ",
-        "data_to": "տվյալներ մինչև",
-        "full": "Ամբողջական տեսք",
-        "stale": "հնացած է",
-    },
+LABELS = {  # the embed's chrome; the words are catalog messages (dashboard/locale)
+    "source": N_("Source"),
+    "as_of": N_("as of"),
+    "data_to": N_("data to"),
+    "full": N_("Full view"),
+    "stale": N_("stale since"),
 }
 THEMES = ("light", "dark", "auto")
 EXPORT_ATTEMPTS = 3
@@ -63,10 +48,9 @@ class EmbedError(Exception):
 def _flags() -> dict[str, object]:
     args = request.args
     theme = args.get("theme", "light")
-    lang = args.get("lang", "en")
     return {
         "theme": theme if theme in THEMES else "light",
-        "lang": lang if lang in LABELS else "en",
+        "lang": parse_lang(args.get("lang")),
         "plain": args.get("plain") in ("1", "true"),
         "static": args.get("static") in ("1", "true"),
     }
@@ -155,22 +139,24 @@ def _page_url(chart: Chart) -> str:
     return f"{request.host_url.rstrip('/')}{path}#card-{chart.id}"
 
 
-def _asof_html(rendered: Rendered, labels: dict[str, str]) -> str:
+def _asof_html(rendered: Rendered, labels: dict[str, str], lang: str) -> str:
     fresh = of_render(rendered.reads, rendered.frame, rendered.chart.date_columns, door.frozen())
     parts = []
     if fresh.data_to:
-        parts.append(f"{labels['data_to']} {escape(fresh.data_to)}")
+        parts.append(f"{labels['data_to']} {escape(day(fresh.data_to, lang))}")
     if fresh.as_of:
-        parts.append(f"{labels['as_of']} {escape(fresh.as_of)}")
+        parts.append(f"{labels['as_of']} {escape(day(fresh.as_of, lang))}")
     stale = "".join(
-        f' <span class="pp-stale">{escape(s)}: {labels["stale"]} {escape(since[:10])}</span>'
+        f' <span class="pp-stale">{escape(s)}: {labels["stale"]} {escape(day(since, lang))}</span>'
         for s, since in fresh.stale
     )
     return " · ".join(parts) + stale
 
 
 def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None) -> str:
-    labels = LABELS[str(flags["lang"])]
+    lang = str(flags["lang"])
+    labels = {name: gettext(lang, text) for name, text in LABELS.items()}
+    title, description = gettext(lang, chart.title), gettext(lang, chart.description)
     sources = "; ".join(
         f'<a href="{escape(request.host_url)}sources#{escape(s)}" target="_blank" '
         f'rel="noopener">{escape(s)}</a>'
@@ -179,14 +165,14 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
     header = footer = ""
     if not flags["plain"]:
         header = (
-            f"<header><h1>{escape(chart.title)}</h1>"
-            f'<p class="pp-asof">{_asof_html(rendered, labels)}</p></header>'
+            f"<header><h1>{escape(title)}</h1>"
+            f'<p class="pp-asof">{_asof_html(rendered, labels, lang)}</p></header>'
         )
         footer = (
             f'<footer>{labels["source"]}: {sources} · <a href="{escape(_page_url(chart))}"'
             f' target="_blank" rel="noopener">{labels["full"]}</a></footer>'
         )
-    label = escape(f"{chart.title}. {chart.description}")
+    label = escape(f"{title}. {description}")
     if svg is not None:
         body = f'<div role="img" aria-label="{label}">{svg.decode("utf-8")}</div>'
         scripts = ""
@@ -205,7 +191,7 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
     return (
         f'<!doctype html><html lang="{flags["lang"]}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(chart.title)} — Pressure Points</title>"
+        f"<title>{escape(title)} — Pressure Points</title>"
         f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}">'
         f'<link rel="alternate" type="application/json+oembed" href="{oembed}">'
         f'</head><body data-theme="{flags["theme"]}" data-chart="{escape(chart.id)}">'

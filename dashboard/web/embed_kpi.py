@@ -17,6 +17,7 @@ from dashboard.charts.kpis import Kpi, KpiValue
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
+from dashboard.i18n import gettext, parse_lang
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
 
@@ -65,9 +66,13 @@ def _theme() -> str:
     return theme if theme in THEMES else "light"
 
 
+def _lang() -> str:
+    return parse_lang(request.args.get("lang"))
+
+
 def _params(kpi: Kpi) -> tuple:
-    """A KPI card depends on the KPI, the theme and, for daily KPIs, today's date."""
-    return (kpi.id, _theme(), date.today().isoformat() if kpi.daily else "")
+    """A KPI card depends on the KPI, the theme, the language and, for daily KPIs, today's date."""
+    return (kpi.id, _theme(), _lang(), date.today().isoformat() if kpi.daily else "")
 
 
 def kpi_html(kpi_id: str) -> Response:
@@ -85,33 +90,37 @@ def kpi_svg(kpi_id: str) -> Response:
     return _respond("kpi-svg", kpi, lambda: _kpi_svg(kpi))
 
 
-def _inner_html(value: KpiValue | None, reads: Reads) -> str:
+def _inner_html(value: KpiValue | None, reads: Reads, lang: str = "en") -> str:
     if value is None:
-        return '<div class="pp-kpi-value">—</div><p>No figure loaded yet.</p>'
+        missing = gettext(lang, "No figure loaded yet.")
+        return f'<div class="pp-kpi-value">—</div><p>{missing}</p>'
     stale = of_render(reads, _EMPTY).stale
+    stale_word, source_word = gettext(lang, "stale"), gettext(lang, "Source")
     unit = escape(value.unit) if value.number is not None and "%" not in value.value else ""
     return (
         f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
         + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
         + (f'<div class="pp-kpi-earlier">{escape(value.earlier)}</div>' if value.earlier else "")
         + f'<p class="pp-asof">{escape(value.period)} · {escape(value.as_of)}'
-        + (' <span class="pp-stale">stale</span>' if stale else "")
+        + (f' <span class="pp-stale">{stale_word}</span>' if stale else "")
         + "</p>"
         + f'<footer><span class="pp-origin">{escape(value.origin)}</span> · '
-        + f'Source: <a href="{escape(value.source_url)}" target="_blank" '
+        + f'{source_word}: <a href="{escape(value.source_url)}" target="_blank" '
         f'rel="noopener">{escape(value.source_title)}</a></footer>'
     )
 
 
 def _kpi_html(kpi: Kpi) -> Response:
     value, reads, _key = kpis.value_of(kpi)
+    lang = _lang()
+    title = gettext(lang, kpi.title)
     page = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(kpi.title)} — Pressure Points</title>"
+        f"<title>{escape(title)} — Pressure Points</title>"
         f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}"></head>'
         f'<body data-theme="{_theme()}"><figure class="pp-embed pp-kpi">'
-        f"<h1>{escape(kpi.title)}</h1>{_inner_html(value, reads)}</figure></body></html>"
+        f"<h1>{escape(title)}</h1>{_inner_html(value, reads, lang)}</figure></body></html>"
     )
     response = Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -120,6 +129,7 @@ def _kpi_html(kpi: Kpi) -> Response:
 
 def _kpi_svg(kpi: Kpi) -> Response:
     value, _reads, _key = kpis.value_of(kpi)
+    title = gettext(_lang(), kpi.title)
     dark = _theme() == "dark"
     bg, fg, muted = ("#16181d", "#e8e8e8", "#b5b5b5") if dark else ("#ffffff", "#1d1d1d", "#555")
     lines = [(f"{value.value}" if value else "—", 34, 700, fg, 62)]
@@ -135,11 +145,11 @@ def _kpi_svg(kpi: Kpi) -> Response:
     )
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="360" height="150" viewBox="0 0 360 150" '
-        f'role="img" aria-label="{escape(kpi.title)}">'
+        f'role="img" aria-label="{escape(title)}" xml:lang="{_lang()}">'
         f'<rect width="360" height="150" rx="6" fill="{bg}" stroke="#ccc"/>'
         '<g font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
         f'<text x="14" y="26" font-size="14" font-weight="600" fill="{fg}">'
-        f"{escape(kpi.title)}</text>{text}</g></svg>"
+        f"{escape(title)}</text>{text}</g></svg>"
     )
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
