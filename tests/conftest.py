@@ -63,6 +63,11 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ.get("PYTHONPATH", ""),
         ]
     ).rstrip(os.pathsep)
+    # Image-export slots are machine-wide; each test process gets its own, so parallel test
+    # processes do not answer each other's exports with 503 "busy".
+    from dashboard.web import image_slots
+
+    image_slots.LOCK_DIR = Path(tempfile.mkdtemp(prefix="pp-exports-"))
 
 
 def fixture_bytes(name: str) -> bytes:

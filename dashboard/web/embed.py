@@ -19,7 +19,7 @@ from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
 from dashboard.i18n import N_, day, gettext, parse_lang
-from dashboard.web import embed_static
+from dashboard.web import embed_static, image_slots
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
 
@@ -40,6 +40,8 @@ pio.defaults.topojson = (  # type: ignore[attr-defined]  # plotly-stubs lack plo
 
 
 class EmbedError(Exception):
+    retry_after: int | None = None  # seconds, for a 503 that clears by itself
+
     def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
         super().__init__(message)
         self.status, self.parameter = status, parameter
@@ -113,19 +115,29 @@ def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
     spec = figure_spec(rendered, theme)
     # Under load kaleido's page sometimes runs the export before its own script has loaded
     # ("ReferenceError: kaleido_scopes is not defined"); a fresh attempt succeeds.
-    for attempt in range(EXPORT_ATTEMPTS):
-        try:
-            return pio.to_image(
-                spec,
-                format=fmt,
-                width=width,
-                height=rendered.chart.height,
-                scale=1 if fmt == "svg" else 2,
-                validate=False,
-            )
-        except Exception as exc:  # kaleido raises several types when Chromium is missing or dies
-            log.warning("static export failed (attempt %d): %s", attempt + 1, exc)
-            failure = exc
+    try:
+        with image_slots.slot():  # one Chromium at a time on this machine (issue 15)
+            for attempt in range(EXPORT_ATTEMPTS):
+                try:
+                    return pio.to_image(
+                        spec,
+                        format=fmt,
+                        width=width,
+                        height=rendered.chart.height,
+                        scale=1 if fmt == "svg" else 2,
+                        validate=False,
+                    )
+                except Exception as exc:  # kaleido raises several types when Chromium dies
+                    log.warning("static export failed (attempt %d): %s", attempt + 1, exc)
+                    failure = exc
+    except image_slots.Busy:
+        busy = EmbedError(
+            503,
+            "The image is being rendered for other readers; "
+            f"try again in {image_slots.RETRY_AFTER} seconds.",
+        )
+        busy.retry_after = image_slots.RETRY_AFTER
+        raise busy from None
     raise EmbedError(
         503,
         "Static images need a Chromium browser on the server "
@@ -190,6 +202,7 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
     oembed = f"{request.host_url}oembed?url={escape(request.url, quote=True)}"
     return (
         f'<!doctype html><html lang="{flags["lang"]}"><head><meta charset="utf-8">'
+        '<link rel="icon" href="data:,">'  # no /favicon.ico request per embed (issue 15)
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} — Pressure Points</title>"
         f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}">'
@@ -199,11 +212,21 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
     )
 
 
+def _retry_after(response: Response, err: EmbedError) -> Response:
+    if err.retry_after is not None:
+        response.headers["Retry-After"] = str(err.retry_after)
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _html_error(err: EmbedError) -> Response:
-    return Response(
-        f"<!doctype html><title>Error</title><p>{escape(str(err))}</p>",
-        status=err.status,
-        mimetype="text/html",
+    return _retry_after(
+        Response(
+            f"<!doctype html><title>Error</title><p>{escape(str(err))}</p>",
+            status=err.status,
+            mimetype="text/html",
+        ),
+        err,
     )
 
 
@@ -264,7 +287,8 @@ def chart_image(chart_id: str, fmt: str) -> Response:
         response, reads = respond("image", params, build, pinned)
         check_pins(pinned, reads)
     except EmbedError as err:
-        return Response(str(err) + "\n", status=err.status, mimetype="text/plain")
+        text = Response(str(err) + "\n", status=err.status, mimetype="text/plain")
+        return _retry_after(text, err)
     return response
 
 

@@ -116,6 +116,7 @@ def _kpi_html(kpi: Kpi) -> Response:
     title = gettext(lang, kpi.title)
     page = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<link rel="icon" href="data:,">'  # no /favicon.ico request per card (issue 15)
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} — Pressure Points</title>"
         f'<link rel="stylesheet" href="/embed/static/{STATIC["embed.css"]}"></head>'

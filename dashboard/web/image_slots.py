@@ -1,0 +1,55 @@
+"""A machine-wide bound on kaleido exports (each one starts a headless Chromium for seconds).
+
+Every web worker on the machine shares `SLOTS` lock files; an export takes a free one or, after
+`WAIT` seconds without one, the request answers 503 with `Retry-After` at once instead of piling
+Chromiums onto the cores and starving every other request. Under 8-way load unbounded exports
+took up to 13.5 s each and intermittently failed (issue 15). Cached images never get here.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SLOTS = 1  # Chromium exports at once on this machine (2 shared cores)
+WAIT = 1.0  # seconds a request waits for a slot before answering 503
+RETRY_AFTER = 5  # seconds; about one export
+_POLL = 0.05
+
+
+class Busy(Exception):
+    """Every export slot is taken: answer 503 with Retry-After."""
+
+
+LOCK_DIR = Path(tempfile.gettempdir()) / f"pressure-points-exports-{os.getuid()}"
+
+
+@contextmanager
+def slot(slots: int = SLOTS, wait: float = WAIT) -> Iterator[int]:
+    """Hold one of `slots` machine-wide export slots (a flock on a lock file, released when the
+    block ends or the process dies); raise `Busy` when none frees up within `wait` seconds."""
+    directory = LOCK_DIR
+    directory.mkdir(mode=0o700, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for index in range(slots):
+            handle = open(directory / f"slot-{index}.lock", "a+b")  # noqa: SIM115 (held below)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield index
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() >= deadline:
+            raise Busy(f"all {slots} image export slot(s) busy")
+        time.sleep(_POLL)
