@@ -8,7 +8,7 @@ PORT   ?= 8050
 # Debian packages the suite starts for real (PostgreSQL, headless Chromium, Redis).
 APT_PACKAGES := postgresql chromium chromium-driver redis-server
 
-.PHONY: run test check lint format system-deps venv seed bench clean
+.PHONY: run test check lint format system-deps venv seed bench clean locale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Extract every message into dashboard/locale/messages.pot and merge it into the hy and ru
+# catalogs (new messages arrive empty; tests/test_i18n.py fails until they are translated).
+locale: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k N_ -k gettext:2 \
+		--project "Pressure Points" --no-wrap --omit-header --sort-output \
+		-o dashboard/locale/messages.pot .
+	$(BIN)/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale \
+		--no-wrap --no-fuzzy-matching --ignore-obsolete
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
