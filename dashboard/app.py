@@ -63,7 +63,7 @@ server = app.server
 routes.register(server)
 headers.install(app)
 dash_requests.install(app)
-callback_cache.install(app, _callbacks.CACHED_OUTPUT_TYPES)
+callback_cache.install(app, _callbacks.CACHED_OUTPUT_TYPES, _callbacks.CACHED_PAGE_PATHS)
 
 
 def _language_switcher(lang: str) -> html.Div:

@@ -14,6 +14,7 @@ from dashboard.charts.registry import for_page
 from dashboard.data import cache
 from dashboard.pages import _callback_bodies as bodies
 from dashboard.pages import _callbacks
+from dashboard.web import callback_cache
 from data_sources.store import Store
 from tests.test_api import own_store, promote  # noqa: F401  (a fixture and its helper)
 
@@ -96,3 +97,50 @@ def test_fill_table_does_not_listen_to_the_controls() -> None:
     spec = {**GLOBAL_CALLBACK_MAP, **app.callback_map}[output]
     assert all("pp-control" not in dep["id"] for dep in spec["inputs"])
     assert any("pp-control" in dep["id"] for dep in spec["state"])
+
+
+def _routing(path: str, search: str = "") -> dict:
+    return {
+        "output": callback_cache.ROUTING_OUTPUT,
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
+def test_page_routing_to_a_chart_page_is_cached(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.pages import _chart_page
+
+    drawn: list[str] = []
+    original = _chart_page.safe_render
+
+    def counting(chart, query):  # type: ignore[no-untyped-def]
+        drawn.append(chart.id)
+        return original(chart, query)
+
+    monkeypatch.setattr(_chart_page, "safe_render", counting)
+    status, first = _post(client, _routing("/trade"))
+    assert status == 200 and drawn
+    count = len(drawn)
+    assert _post(client, _routing("/trade")) == (200, first)
+    assert len(drawn) == count, "a replayed page route must not lay the page out again"
+    assert _post(client, _routing("/trade", "?events=1"))[0] == 200
+    assert len(drawn) > count, "another query is another entry"
+
+
+def test_only_chart_pages_are_cached() -> None:
+    paths = _callbacks.CACHED_PAGE_PATHS
+    assert "/" in paths and "/trade" in paths
+    assert "/sources" not in paths and "/changes" not in paths
+    types = _callbacks.CACHED_OUTPUT_TYPES
+    assert callback_cache.is_cached(_routing("/trade"), types, paths)
+    assert not callback_cache.is_cached(_routing("/sources"), types, paths)
+    table = bodies.fill_table(PAGE, for_page(PAGE)[0].id, 1, {})
+    assert not callback_cache.is_cached(table, types, paths)
+    assert callback_cache.is_cached(bodies.update_charts(PAGE, {}), types, paths)

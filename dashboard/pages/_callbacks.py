@@ -21,6 +21,13 @@ from dashboard.pages._components import (
 # cache when their request and data versions were seen before (dashboard.web.callback_cache):
 # their output depends only on the request body, the host and what they read through the door.
 CACHED_OUTPUT_TYPES = ("pp-graph",)
+# Dash Pages' routing callback is cached for the chart pages (their layout, KPI cards included,
+# is read through the door); not for /sources or /changes, which show run state and records
+# that are not dataset versions.
+CACHED_PAGE_PATHS = frozenset(
+    "/" if chart.page == "overview" else "/" + chart.page.replace("_", "-")
+    for chart in CHARTS.values()
+)
 
 
 def table_is_open(clicks: object) -> bool:

@@ -3,16 +3,19 @@ answered from the shared cache with the bytes Dash sent the first time — no fi
 plotly validation, no JSON encoding.
 
 Dash answers every callback at one route (`POST /_dash-update-component`); `install` wraps that
-view. Only callbacks named by the caller are cached (`pages._callbacks.CACHED_OUTPUT_TYPES`):
-their output must be a function of the request body, the host (embed snippets carry absolute
-URLs) and the datasets read through the door, which is what the key is made of
+view. Only callbacks named by the caller are cached: those with outputs of the given component
+types (`pages._callbacks.CACHED_OUTPUT_TYPES`) and Dash Pages' routing callback for the given
+paths (the chart pages, `pages._callbacks.CACHED_PAGE_PATHS`). Their output must be a function
+of the request body, the host (embed snippets carry absolute URLs), the language, the day (daily
+KPIs) and the datasets read through the door, which is what the key is made of
 (`dashboard.data.memo`: a promotion changes the key; nothing is invalidated by hand).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +25,7 @@ from flask import Response, request
 from dashboard.data.memo import memo
 
 CALLBACK_PATH = "/_dash-update-component"
+ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' page callback
 
 
 class _NotCacheable(Exception):
@@ -41,11 +45,12 @@ def language_hint() -> object:
 
 def cache_params(body: dict[str, Any], host: str, lang: object = None) -> str:
     """The normalised request: output, inputs, state and output ids (not `changedPropIds`: the
-    cached callbacks do not look at which input fired), the host and the language hint."""
+    cached callbacks do not look at which input fired), the host, the language hint and the day."""
     return json.dumps(
         [
             host,
             lang,
+            date.today().isoformat(),  # daily KPIs on the overview (charts.kpis.value_of)
             body.get("output"),
             body.get("inputs"),
             body.get("state"),
@@ -56,22 +61,32 @@ def cache_params(body: dict[str, Any], host: str, lang: object = None) -> str:
     )
 
 
-def is_cached(output: object, types: Iterable[str]) -> bool:
-    """Whether a callback's output string names one of the cached component types."""
-    return isinstance(output, str) and any(f'"type":"{t}"' in output for t in types)
+def is_cached(body: dict[str, Any], types: Iterable[str], paths: Collection[str]) -> bool:
+    """Whether a callback request is one of the cached ones: an output of one of `types`, or
+    page routing to one of `paths`."""
+    output = body.get("output")
+    if not isinstance(output, str):
+        return False
+    if output == ROUTING_OUTPUT:
+        inputs = body.get("inputs")
+        first = inputs[0] if isinstance(inputs, list) and inputs else None
+        return isinstance(first, dict) and first.get("value") in paths
+    return any(f'"type":"{t}"' in output for t in types)
 
 
-def install(app: dash.Dash, types: Iterable[str]) -> Callable[..., Any]:
-    """Wrap Dash's callback route so callbacks with outputs of `types` are cached; returns the
-    original view (tests)."""
+def install(
+    app: dash.Dash, types: Iterable[str], paths: Collection[str] = ()
+) -> Callable[..., Any]:
+    """Wrap Dash's callback route so callbacks with outputs of `types`, and page routing to
+    `paths`, are cached; returns the original view (tests)."""
     server = app.server
     endpoint = next(r.endpoint for r in server.url_map.iter_rules() if r.rule == CALLBACK_PATH)
     original = server.view_functions[endpoint]
-    kinds = tuple(types)
+    kinds, pages = tuple(types), frozenset(paths)
 
     def dispatch(*args: Any, **kwargs: Any) -> Any:
         body = request.get_json(silent=True, cache=True)
-        if not isinstance(body, dict) or not is_cached(body.get("output"), kinds):
+        if not isinstance(body, dict) or not is_cached(body, kinds, pages):
             return original(*args, **kwargs)
 
         def build() -> bytes:
