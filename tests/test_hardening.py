@@ -255,7 +255,10 @@ _values = st.one_of(
     chart=st.sampled_from(sorted(CHARTS)),
     kpi=st.sampled_from(sorted(kpis.BY_ID)),
     page=st.sampled_from(["", "trade", "energy", "security", "upper-lars", "euma", "sources"]),
-    text=st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and t not in (".", "..")),
+    # A path segment: no "/", and no "?" or "#" (they would start a query or fragment).
+    text=st.text(min_size=1, max_size=30).filter(
+        lambda t: not set(t) & {"/", "?", "#"} and t not in (".", "..")
+    ),
     query=st.dictionaries(st.sampled_from(PARAMS), _values, max_size=4),
 )
 def test_fuzzed_routes_never_answer_5xx(

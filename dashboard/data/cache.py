@@ -117,9 +117,18 @@ def local() -> Guarded:
         return _backends["local"]
 
 
+def hot() -> Guarded:
+    """This process only: entries of `shared()` already decoded here, so a repeated hit costs
+    no unpickling (bounded; entries are keyed by version like the shared ones)."""
+    with _backends_lock:
+        if "hot" not in _backends:
+            _backends["hot"] = Guarded(LocalCache(threshold=256, default_timeout=0), "hot")
+        return _backends["hot"]
+
+
 def clear() -> None:
     """Forget everything (tests, switching stores)."""
-    for backend in (local(), shared()):
+    for backend in (local(), hot(), shared()):
         backend.clear()
 
 

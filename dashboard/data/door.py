@@ -238,7 +238,11 @@ def _resolve(source_id: str) -> int | None:
 
 def versions_for(sources: Iterable[str]) -> tuple[tuple[str, int | None], ...]:
     """The versions reads of these sources would get now (for a cache key before rendering)."""
-    return tuple((s, _resolve(s)) for s in sorted(set(sources)))
+    wanted = sorted(set(sources))
+    if _stack.get() or CHANGE_LOG in wanted:
+        return tuple((s, _resolve(s)) for s in wanted)
+    current = current_versions()  # one snapshot for all of them
+    return tuple((s, current.get(s)) for s in wanted)
 
 
 @dataclass(frozen=True)

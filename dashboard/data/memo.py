@@ -24,7 +24,11 @@ def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, s
     sources = cache.shared().get(deps_key)
     if sources is not None:
         value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
-        hit = cache.shared().get(value_key)
+        hit = cache.hot().get(value_key)
+        if hit is None:
+            hit = cache.shared().get(value_key)
+            if hit is not None:
+                cache.hot().set(value_key, hit)
         if hit is not None:
             value, reads = hit
             door.record(reads)
@@ -34,4 +38,5 @@ def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, s
     value_key = cache.key(kind, params, door.frozen(), door.signature(reads.sources(), reads))
     cache.shared().set(deps_key, reads.sources())
     cache.shared().set(value_key, (value, reads))
+    cache.hot().set(value_key, (value, reads))
     return value, reads, value_key
