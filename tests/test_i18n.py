@@ -132,3 +132,18 @@ def test_a_page_in_armenian_has_html_lang_and_armenian_nav(dash_store) -> None:
     layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/trade?lang=hy"})
     text = json.dumps(layout.get_json(), ensure_ascii=False)
     assert "Առևտուր" in text and "/trade?lang=ru" in text  # nav in Armenian, switcher here
+
+
+def test_chart_callback_answers_in_the_page_language(dash_store) -> None:
+    """A control change on an Armenian page: the hidden `lang` control is among the inputs, so
+    the refreshed "as of" line and source line stay Armenian."""
+    from dashboard.pages._callbacks import control_query
+
+    query = control_query(["2015", "hy"], [{"name": "from"}, {"name": "lang"}])
+    rendered = render(CHARTS["electricity_mix"], query)
+    assert rendered.lang == "hy"
+    from dashboard.data.freshness import of_render
+    from dashboard.pages._components import source_line, subtitle
+
+    line = subtitle(of_render(rendered.reads, rendered.frame), rendered.lang)
+    assert "դրությամբ" in str(line) and "Աղբյուր" in str(source_line(rendered.reads, "hy"))

@@ -79,8 +79,9 @@ def update_charts(values: list, table_clicks: list) -> tuple[list, ...]:
         chart = CHARTS[spec["id"]["chart"]]
         rendered = safe_render(chart, query)
         figures.append(rendered.spec)
-        subtitles.append(subtitle(of_render(rendered.reads, rendered.frame, chart.date_columns)))
-        sources.append(source_line(rendered.reads))
+        fresh = of_render(rendered.reads, rendered.frame, chart.date_columns)
+        subtitles.append(subtitle(fresh, rendered.lang))  # lang: the hidden `lang` control
+        sources.append(source_line(rendered.reads, rendered.lang))
         summaries.append(chart_summary(rendered))
         if chart.id in opened:
             tables[chart.id] = table_block(chart, rendered.frame, rendered.events)
