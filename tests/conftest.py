@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -330,3 +331,62 @@ def _pings(client) -> bool:  # type: ignore[no-untyped-def]
         return bool(client.ping())
     except Exception:
         return False
+
+
+# --- the app served on loopback and one headless Chromium, for every browser test ----------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(seeded_db: str) -> Iterator[str]:
+    """The real app on a free loopback port, reading the seeded store."""
+    from werkzeug.serving import make_server
+
+    from dashboard.app import server
+    from dashboard.data import door
+    from data_sources.store import Store
+
+    seeded = Store(seeded_db)
+    door.set_store(seeded)
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        # Other tests point the door elsewhere between browser tests: this server always
+        # reads the seeded store.
+        if door._store is not seeded:
+            door.set_store(seeded)
+        return server(environ, start_response)
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    door.set_store(None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        message = "Chromium not installed (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="pp-chromium-")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS, env={**os.environ, "HOME": profile}
+        )
+        yield chromium
+        chromium.close()
+    shutil.rmtree(profile, ignore_errors=True)

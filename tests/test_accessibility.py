@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.charts import kpis
 from dashboard.charts.registry import CHARTS, for_page
-from tests.test_browser import PAGES, Visit, browser, live_url  # noqa: F401  (the fixtures)
+from tests.test_browser import PAGES, Visit
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")

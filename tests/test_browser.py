@@ -3,9 +3,6 @@ errors, every chart drawn, no request to any other host, permalinks and download
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,59 +10,14 @@ from urllib.parse import parse_qs, urlparse
 
 import dash
 import pytest
-from werkzeug.serving import make_server
 
 import dashboard.app  # noqa: F401  (registers the pages)
 from dashboard.charts.registry import for_page
-from tests.conftest import IN_CI, wait_for
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def live_url(seeded_db: str) -> Iterator[str]:
-    """The real app on a free loopback port, reading the seeded store."""
-    from dashboard.app import server
-    from dashboard.data import door
-    from data_sources.store import Store
-
-    door.set_store(Store(seeded_db))
-    door.reset()
-    httpd = make_server("127.0.0.1", 0, server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    door.set_store(None)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        message = "Chromium not installed (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="pp-chromium-")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS, env={**os.environ, "HOME": profile}
-        )
-        yield chromium
-        chromium.close()
-    shutil.rmtree(profile, ignore_errors=True)
+# The `live_url` and `browser` fixtures live in tests/conftest.py: one Chromium per session,
+# shared by every browser test module.
 
 
 def wait_until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]

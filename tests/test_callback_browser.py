@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_browser import Visit, browser, live_url, wait_until  # noqa: F401  (fixtures)
+from tests.test_browser import Visit
 
 
 def test_a_control_change_is_one_round_trip_that_refills_the_open_table(  # noqa: F811

@@ -19,7 +19,6 @@ from data_sources.refresh import refresh
 from data_sources.sources import curated, worldbank
 from data_sources.store import Store
 from tests.harness import HARNESSES
-from tests.test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from tests.upstream import Reply
 
 LIVE = ("worldbank", "comtrade", "imf_imts", "hdx_acled", "ucdp", "gdelt")
