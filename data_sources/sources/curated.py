@@ -62,6 +62,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Total remittances, those from Russia and Russia's share.",
     ),
     "wheat_imports": ("values", "Wheat imports", "Wheat imports and the share from Russia."),
+    "economy": (
+        "values",
+        "Economy-wide figures",
+        "Armenia's GDP: the denominator that turns a shock in US$ into a share of the economy.",
+    ),
     "electricity_mix": (
         "values",
         "Electricity mix 2015–2025",
