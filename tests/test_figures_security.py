@@ -22,7 +22,14 @@ from data_sources.sources import acled, curated, hdx_acled, ucdp
 from data_sources.store import Store
 
 SECURITY = ("incidents_by_source", "incident_map", "russian_presence_timeline")
-EUMA = ("euma_mandate_timeline", "euma_patrols", "euma_map", "euma_coverage")
+EUMA = (
+    "euma_mandate_timeline",
+    "euma_patrols",
+    "euma_map",
+    "euma_coverage",
+    "euma_border_coverage",
+    "euma_border_map",
+)
 PROVENANCE = {"dataset", "row_id", "source_url", "accessed", "confidence", "version"}
 ALLOWED_TRACES = {"scatter", "scattergeo", "choropleth"}
 
@@ -164,7 +171,10 @@ def test_presence_timeline_lanes_in_fixed_order() -> None:
 def test_chart_data_has_provenance_and_allowed_traces(seeded: Store, chart_id: str) -> None:
     rendered = render(CHARTS[chart_id], {})
     assert not rendered.frame.empty
-    assert set(rendered.frame.columns) >= PROVENANCE
+    if chart_id == "euma_border_coverage":  # derived rows cite the rows they were computed from
+        assert set(rendered.frame.columns) >= {"derived_from", "accessed", "geometry_source"}
+    else:
+        assert set(rendered.frame.columns) >= PROVENANCE
     assert {t.type for t in rendered.figure.data} <= ALLOWED_TRACES
 
 

@@ -1,15 +1,23 @@
 """EUMA charts: the mandate timeline, cumulative patrols with the implied weekly rate, the
-mission's bases on the map, and the border length it reports against the border itself."""
+mission's bases on the map, the border length it reports against the border itself, and the
+modelled straight-line reach of its bases along the border (`coverage`)."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts import coverage as cov
+from dashboard.charts import coverage_math as cm
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import TIME_OPTIONS, in_years
-from dashboard.charts.incident_data import places_layer
+from dashboard.charts.incident_data import MAP_COLUMNS, clashes_layer, places_layer
+from dashboard.charts.options import Option, iso_day
 from dashboard.data import datasets
+from dashboard.figures import coverage as coverage_figures
 from dashboard.figures import events as event_figures
 from dashboard.figures import maps
 from dashboard.figures.euma import coverage_figure, patrols_figure
@@ -140,6 +148,150 @@ def coverage_data(options: dict) -> pd.DataFrame:
     return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
+SEGMENT = Option(
+    "segment",
+    cm.ALL,
+    choices=(cm.ALL, cm.EASTERN, cm.NAKHCHIVAN, cm.EXCLAVES),
+    label="Border segment",
+)
+WITHIN = Option("d", 15, choices=tuple(int(d) for d in cm.DISTANCES_KM if d), label="Within km")
+ON_DATE = Option("on", "", parse=iso_day, label="Bases open on (YYYY-MM-DD)")
+COVERAGE_COLUMNS = [
+    "date",
+    "segment",
+    "distance_km",
+    "share",
+    "border_km_within",
+    "border_km",
+    "longest_uncovered_km",
+    "bases_open",
+    "bases",
+    "derived_from",
+    "bases_source_urls",
+    "accessed",
+    "geometry_source",
+    "geometry_url",
+    "geometry_sha256",
+]
+
+
+def border_coverage_data(options: dict) -> pd.DataFrame:
+    """Share of the border line within d km (0–50) of an EUMA base open on each date a base
+    opened or closed, for one segment, with the rows behind the bases and the geometry."""
+    table = cov.coverage().table
+    if table.empty:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    rows = table[table["segment"] == options.get("segment", cm.ALL)]
+    rows = rows.assign(
+        share=rows["share"].round(4),
+        border_km_within=rows["border_km_within"].round(1),
+        border_km=rows["border_km"].round(1),
+        longest_uncovered_km=rows["longest_uncovered_km"].round(1),
+    )
+    return rows[COVERAGE_COLUMNS].reset_index(drop=True)
+
+
+def _clash_distances(clashes: pd.DataFrame, bases: pd.DataFrame, d_km: float) -> pd.DataFrame:
+    """Each mapped clash with the distance to the nearest base open on its date."""
+    near, name = [], []
+    for _, row in clashes.iterrows():
+        if pd.isna(row["lat"]) or pd.isna(row["lon"]) or not row["date"]:
+            near.append(math.nan)
+            name.append("")
+            continue
+        km, base = cm.point_nearest_km(
+            float(row["lat"]), float(row["lon"]), bases, pd.Timestamp(row["date"])
+        )
+        near.append(km)
+        name.append(base)
+    out = clashes.assign(nearest_km=near, nearest_base=name)
+    status = [
+        "no sourced point"
+        if pd.isna(k)
+        else "no base open yet"
+        if math.isinf(k)
+        else f"{k:,.0f} km from {b}" + (f" (within {d_km:.0f} km)" if k <= d_km else "")
+        for k, b in zip(out["nearest_km"], out["nearest_base"], strict=True)
+    ]
+    out["detail"] = [
+        "; ".join(x for x in (str(d or ""), s) if x)
+        for d, s in zip(out["detail"], status, strict=True)
+    ]
+    return out
+
+
+def border_map_data(options: dict) -> pd.DataFrame:
+    """The border pieces with their distance to the nearest base open on the chosen date, the bases
+    open then, and the curated clashes with the distance to the nearest base open on their date."""
+    coverage = cov.coverage()
+    if coverage.table.empty:
+        return pd.DataFrame(columns=[*MAP_COLUMNS, "nearest_km", "nearest_base"])
+    day = pd.Timestamp(options["on"]) if options.get("on") else None
+    chosen, nearest = cov.on_date(coverage, day)
+    open_now = cm.open_on(coverage.bases, chosen)
+    geo = cov.geometry()
+    samples = geo.samples
+    names = open_now["name"].to_numpy()
+    # nearest base name per piece
+    base_km = np.stack(
+        [
+            cm.nearest_km(samples.lon, samples.lat, [lon], [lat])
+            for lat, lon in zip(open_now["lat"], open_now["lon"], strict=True)
+        ]
+    )
+    border = pd.DataFrame(
+        {
+            "layer": "border",
+            "name": "Armenia–Azerbaijan border (Natural Earth 1:50m)",
+            "lat": samples.lat.round(5),
+            "lon": samples.lon.round(5),
+            "coord_precision": "approx",
+            "nearest_km": nearest.round(2),
+            "nearest_base": names[base_km.argmin(axis=0)] if len(names) else "",
+            "segment": samples.segment,
+            "segment_label": [cm.SEGMENT_LABELS[s] for s in samples.segment],
+            "line": samples.line,
+            "closed": [samples.closed[int(n)] for n in samples.line],
+            "date": str(chosen.date()),
+            "derived_from": ";".join(open_now["derived_from"]),
+            "source_url": cov.GEOMETRY_URL,
+            "source_title": cov.GEOMETRY_SOURCE,
+            **cov.geometry_provenance(),
+        }
+    )
+    places = places_layer(cov.BASE_KINDS)
+    places = places[places["row_id"].isin(open_now["place_id"])]
+    places = places.assign(
+        detail=[
+            f"open since {o:%d %b %Y}"
+            for o in open_now.set_index("place_id").loc[places["row_id"], "opened"]
+        ]
+    )
+    clashes = _clash_distances(clashes_layer({}), coverage.bases, float(options.get("d", 15)))
+    frame = pd.concat([border, places, clashes], ignore_index=True)
+    frame["version"] = frame["version"].astype("Int64")
+    return frame
+
+
+def border_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
+    options = options or {}
+    d_km = float(options.get("d", 15))
+    notes = []
+    if not frame.empty:
+        clashes = frame[frame["layer"] == "clash"]
+        with_base = clashes[np.isfinite(clashes["nearest_km"].astype(float))]
+        within = int((with_base["nearest_km"].astype(float) <= d_km).sum())
+        border = frame[frame["layer"] == "border"]
+        on = border["date"].iloc[0] if not border.empty else ""
+        notes = [
+            f"Border coloured by distance to the nearest EUMA base open on {on}. "
+            f"Of {len(with_base)} mapped clashes after EUMA's first base opened, {within} were "
+            f"within {d_km:.0f} km of a base open that day; "
+            f"{len(clashes) - len(with_base)} had no base open yet or no sourced point.",
+        ]
+    return coverage_figures.border_distance_map(frame, {"notes": notes})
+
+
 CHARTS = [
     Chart(
         id="euma_mandate_timeline",
@@ -185,7 +337,7 @@ CHARTS = [
     Chart(
         id="euma_coverage",
         page="euma",
-        title="Border EUMA reports observing, against the border",
+        title="Reported km: the border EUMA says it observes, against the border's length",
         description="The head of mission's 'nearly 1,000 km' of observed border beside the "
         "1,007 km Armenia–Azerbaijan border; Armenia's borders with Türkiye and Iran for scale.",
         sources=("euma_figures",),
@@ -195,5 +347,41 @@ CHARTS = [
         "patrolled border; estimates of the Armenia–Azerbaijan border run 996–1,007 km. The "
         "distance the monitors drive (over 3,800 km a week in 2023) is another measure and is "
         "not shown here.",
+    ),
+    Chart(
+        id="euma_border_coverage",
+        page="euma",
+        title="How much of the border is within reach of an EUMA base",
+        description="Share of the Armenia–Azerbaijan border line within 5 to 50 km, in a straight "
+        "line, of an EUMA base open at the time, from each date a base opened; the longest "
+        "stretch beyond each distance is in the hover and the data.",
+        sources=("places", "euma_timeline"),
+        data=border_coverage_data,
+        figure=coverage_figures.coverage_over_time,
+        options=(SEGMENT,),
+        caveat=cov.REACH_NOTE
+        + " The reported patrol counts are in the chart above. "
+        + cov.BORDER_NOTE.format(km=cov.geometry().segment_km[cm.ALL])
+        + " Bases opened on the dates of the euma_timeline rows of category base_opened; Goris, "
+        "Jermuk and Martuni are dated to the launch (20 Feb 2023) because no opening day is "
+        "published.",
+        date_columns=("date",),
+    ),
+    Chart(
+        id="euma_border_map",
+        page="euma",
+        title="Map: the border by distance to the nearest EUMA base, with the clashes",
+        description="The Armenia–Azerbaijan border coloured by straight-line distance to the "
+        "nearest EUMA base open on the chosen date, the bases open then, and the curated clashes "
+        "with how many fell within the chosen distance of a base open on their day.",
+        sources=("places", "euma_timeline", "border_clashes"),
+        data=border_map_data,
+        figure=border_map,
+        options=(ON_DATE, WITHIN),
+        caveat=cov.REACH_NOTE + " Base and clash points are town centres where no exact point "
+        "is published.",
+        geo=True,
+        height=520,
+        date_columns=("date",),
     ),
 ]
