@@ -17,8 +17,9 @@ class Option:
     parse: Callable[[str], object] | None = None
     label: str = ""
     widget: str = ""  # "range" for sliders; otherwise chosen from the default's type
-    minimum: int = 1990
-    maximum: int = 2100
+    minimum: float = 1990
+    maximum: float = 2100
+    step: float = 5  # slider step (widget "range")
     default_factory: Callable[[], object] | None = None  # a default that moves (this year)
 
     @property
@@ -68,6 +69,18 @@ def flag(text: str) -> bool:
 EVENTS = Option("events", False, parse=flag, label="Show events")
 FROM_YEAR = Option("from", 2010, parse=year, label="From")
 TO_YEAR = Option("to", 0, parse=year, label="To", default_factory=lambda: date.today().year)
+
+
+def bounded_float(low: float, high: float) -> Callable[[str], float]:
+    """A parser accepting finite numbers in [low, high] (anything else -> the default)."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not low <= value <= high:  # NaN fails this too
+            raise ValueError(text)
+        return value
+
+    return parse
 
 
 def bounded_int(low: int, high: int) -> Callable[[str], int]:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from dashboard.charts import attention, energy, euma, overview, security, trade, upper_lars
+from dashboard.charts import (
+    attention,
+    energy,
+    euma,
+    overview,
+    scenarios,
+    security,
+    trade,
+    upper_lars,
+)
 from dashboard.charts.chart import Chart
 from data_sources.sources import curated
 
@@ -11,7 +20,7 @@ CURATED = {source.id for source in curated.SOURCES}
 
 def _collect() -> dict[str, Chart]:
     charts: dict[str, Chart] = {}
-    for module in (overview, trade, energy, security, upper_lars, euma, attention):
+    for module in (overview, trade, energy, security, upper_lars, euma, scenarios, attention):
         for chart in module.CHARTS:
             if chart.id in charts:
                 raise ValueError(f"duplicate chart id {chart.id}")

@@ -358,7 +358,7 @@ def control(page: str, option: Option, value: Any, lang: str = "en") -> html.Div
             value=value,
             min=option.minimum,
             max=option.maximum,
-            step=5,
+            step=option.step,
             className="form-range pp-range",
         )
         return html.Div(

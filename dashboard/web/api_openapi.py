@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.charts.change_items import LIMIT_MAX as LIMIT_MAX_CHANGES
+from dashboard.charts.scenarios import SCENARIOS
 from dashboard.charts.topics import TOPICS
 from dashboard.web.api_rows import FORMATS, LIMIT_MAX, OFFSET_MAX, VERSION_MAX, YEAR_MAX, YEAR_MIN
 from data_sources.changes import KINDS
@@ -230,6 +231,104 @@ def _change_params() -> list[dict[str, object]]:
     ]
 
 
+def _scenario_schemas() -> dict[str, object]:
+    number = {"type": ["number", "null"]}
+    return {
+        "ScenarioItem": {
+            "type": "object",
+            "required": ["id", "title", "description", "parameters", "links"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "parameters": {"type": "array", "items": {"type": "string"}},
+                "links": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Scenario": {
+            "type": "object",
+            "required": ["id", "title", "formula", "inputs", "outputs", "references", "versions"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "formula": {"type": "string"},
+                "inputs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "value", "unit"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "value": {"type": ["number", "string", "null"]},
+                            "unit": {"type": "string"},
+                            "source_url": {"type": "string"},
+                            "assumption": {"type": "boolean"},
+                            "low": number,
+                            "high": number,
+                        },
+                        "description": "each input has `source_url` (a cited row) or "
+                        "`assumption: true`; choices (unit `choice`) select cited defaults",
+                    },
+                },
+                "outputs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "value", "unit", "low", "high"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "value": number,
+                            "unit": {"type": "string"},
+                            "low": number,
+                            "high": {
+                                "type": ["number", "null"],
+                                "description": "null: no upper bound",
+                            },
+                        },
+                    },
+                },
+                "references": {"type": "array", "items": {"type": "object"}},
+                "versions": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "links": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+    }
+
+
+def _scenario_params() -> list[dict[str, object]]:
+    """Every scenario parameter as an optional query parameter (names are unique across
+    scenarios; a scenario ignores the others')."""
+    out: list[dict[str, object]] = []
+    for scenario in SCENARIOS.values():
+        for choice in scenario.choices:
+            out.append(
+                {
+                    "name": choice.name,
+                    "in": "query",
+                    "required": False,
+                    "description": f"{scenario.id}: {choice.label}",
+                    "schema": {"type": "string", "enum": list(choice.choices)},
+                }
+            )
+        for param in scenario.params:
+            out.append(
+                {
+                    "name": param.name,
+                    "in": "query",
+                    "required": False,
+                    "description": f"{scenario.id}: {param.label} ({param.unit}); "
+                    "default: the cited figure or the flagged assumption",
+                    "schema": {
+                        "type": "number",
+                        "minimum": param.minimum,
+                        "maximum": param.maximum,
+                    },
+                }
+            )
+    return out
+
+
 def document(dataset_ids: Sequence[str]) -> dict[str, object]:
     """The OpenAPI 3.1 document; `dataset_ids` are the public datasets (the `id` enum)."""
     dataset_id = {
@@ -315,12 +414,34 @@ def document(dataset_ids: Sequence[str]) -> dict[str, object]:
                 },
                 _change_params(),
             ),
+            "/api/v1/scenarios": _get(
+                "Every shock scenario: id, title, parameters, links",
+                _ok({"type": "array", "items": _ref("schemas", "ScenarioItem")}, "the scenarios"),
+            ),
+            "/api/v1/scenarios/{id}": _get(
+                "One scenario for the parameters given: inputs with their sources or the "
+                "assumption flag, outputs with low/high bands, the formula",
+                {
+                    **_ok(_ref("schemas", "Scenario"), "the scenario"),
+                    "400": _error_response("a parameter out of range, named in `parameter`"),
+                    "404": _error_response("unknown scenario"),
+                },
+                [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(SCENARIOS)},
+                    },
+                    *_scenario_params(),
+                ],
+            ),
             "/api/v1/openapi.json": _get(
                 "This document", _ok({"type": "object"}, "the OpenAPI document")
             ),
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_scenario_schemas()},
             "parameters": {
                 "IfNoneMatch": {
                     "name": "If-None-Match",

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dashboard.web import api, downloads, embed, embed_kpi, failures, feeds, health, oembed
+from dashboard.web import (
+    api,
+    api_scenarios,
+    downloads,
+    embed,
+    embed_kpi,
+    failures,
+    feeds,
+    health,
+    oembed,
+)
 
 
 def register(server: Flask) -> None:
     """Add every machine route to the Flask server."""
     failures.register(server)  # first: the request scope opens before any route reads
     api.register(server)
+    api_scenarios.register(server)
     embed.register(server)
     embed_kpi.register(server)
     oembed.register(server)
