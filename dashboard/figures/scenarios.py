@@ -20,13 +20,12 @@ def fmt(value: object, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     number = float(value)  # type: ignore[arg-type]
-    text = (
-        f"{number:,.0f}"
-        if abs(number) >= 100
-        else f"{number:,.1f}"
-        if abs(number) >= 1
-        else f"{number:.2f}"
-    )
+    if number.is_integer() or abs(number) >= 100:
+        text = f"{number:,.0f}"
+    elif abs(number) >= 1:
+        text = f"{number:,.1f}"
+    else:
+        text = f"{number:.2f}"
     if not unit:
         return text
     return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
