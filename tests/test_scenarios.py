@@ -185,9 +185,11 @@ def test_openapi_describes_the_scenarios(client) -> None:  # type: ignore[no-unt
 
 # --- page, download, embeds ---------------------------------------------------------------------
 def test_page_sliders_start_at_the_cited_defaults_and_follow_the_url(client) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.pages import scenarios as page
+    import dash
 
-    layout = page.layout(outage_days="45")
+    # the page as Dash registered it (importing the module again would register its callbacks twice)
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/scenarios")
+    layout = page["layout"](outage_days="45")
     values = {
         c.id["name"]: c.value
         for c in layout._traverse()

@@ -154,8 +154,16 @@ SEGMENT = Option(
     choices=(cm.ALL, cm.EASTERN, cm.NAKHCHIVAN, cm.EXCLAVES),
     label="Border segment",
 )
-WITHIN = Option("d", 15, choices=tuple(int(d) for d in cm.DISTANCES_KM if d), label="Within km")
-ON_DATE = Option("on", "", parse=iso_day, label="Bases open on (YYYY-MM-DD)")
+WITHIN = Option(
+    "d", "15", choices=tuple(str(int(d)) for d in cm.DISTANCES_KM if d), label="Within km"
+)
+LATEST = "latest"
+ON_DATE = Option(
+    "on",
+    LATEST,
+    parse=lambda text: LATEST if text == LATEST else iso_day(text),
+    label="Bases open on (YYYY-MM-DD or latest)",
+)
 COVERAGE_COLUMNS = [
     "date",
     "segment",
@@ -226,7 +234,7 @@ def border_map_data(options: dict) -> pd.DataFrame:
     coverage = cov.coverage()
     if coverage.table.empty:
         return pd.DataFrame(columns=[*MAP_COLUMNS, "nearest_km", "nearest_base"])
-    day = pd.Timestamp(options["on"]) if options.get("on") else None
+    day = pd.Timestamp(options["on"]) if options.get("on", LATEST) != LATEST else None
     chosen, nearest = cov.on_date(coverage, day)
     open_now = cm.open_on(coverage.bases, chosen)
     geo = cov.geometry()
@@ -288,6 +296,7 @@ def border_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
             f"Of {len(with_base)} mapped clashes after EUMA's first base opened, {within} were "
             f"within {d_km:.0f} km of a base open that day; "
             f"{len(clashes) - len(with_base)} had no base open yet or no sourced point.",
+            coverage_figures.REACH,
         ]
     return coverage_figures.border_distance_map(frame, {"notes": notes})
 

@@ -141,7 +141,7 @@ def resolve(source: Source) -> Resolved:
         ],
         [str(row["source_url"]) for row in rows],
         [str(row["source_title"]) for row in rows],
-        [str(row["checked"]) for row in rows],
+        [str(row["accessed"]) for row in rows if str(row["accessed"])],
         source.how,
     )
 
@@ -170,7 +170,7 @@ def lars_closures(scenario: Scenario, values: dict[str, float]) -> pd.DataFrame:
                 "source_url": e["source_url"],
                 "source_title": e["source_title"],
                 "derived_from": f"upper_lars_events#{e['row_id']}@{int(e['version'])}",
-                "accessed": e["checked"],
+                "accessed": e["accessed"],
             }
         )
     return pd.DataFrame(rows)
@@ -201,7 +201,7 @@ def remittance_falls(scenario: Scenario, values: dict[str, float]) -> pd.DataFra
                 "derived_from": ";".join(
                     f"remittances#{r['row_id']}@{int(r['version'])}" for r in cited
                 ),
-                "accessed": cited[0]["checked"],
+                "accessed": cited[0]["accessed"],
             }
         )
     return pd.DataFrame(rows)

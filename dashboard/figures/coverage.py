@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 
 from dashboard.figures import maps
 from dashboard.figures.common import empty_figure, safe_text
+from dashboard.figures.maps import add_notes
 from dashboard.figures.theme import OKABE_ITO, base_layout
 
 SHOWN_KM = (5.0, 10.0, 15.0, 20.0, 30.0, 50.0)
+REACH = "Straight-line reach from each base's town: not patrol routes or line of sight."
 # distance bins for the map (km): near is dark blue, far is vermillion; colour-blind safe
 BINS = (
     (0.0, 10.0, "#08306b", "≤ 10 km"),
@@ -62,6 +64,7 @@ def coverage_over_time(frame: pd.DataFrame, options: dict | None = None) -> go.F
                 hoverinfo="text",
             )
         )
+    add_notes(fig, [REACH], width=64)
     return fig
 
 

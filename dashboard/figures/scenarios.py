@@ -53,6 +53,9 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
     outputs = frame[frame["kind"] == "output"]
     curve = frame[frame["kind"] == "curve"].sort_values("x")
     refs = frame[(frame["kind"] == "reference") & frame["x"].notna()] if "x" in frame else frame[:0]
+    top = float(curve["x"].max()) if not curve.empty else 0.0
+    off_scale = refs[refs["x"].astype(float) > top]
+    refs = refs[refs["x"].astype(float) <= top]
     out = outputs.set_index("name").loc[headline]
     x_unit, y_unit = str(inputs.loc[sweep, "unit"]), str(out["unit"])
     x_label = f"{inputs.loc[sweep, 'label']!s} ({x_unit})"
@@ -127,5 +130,12 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
                 hoverinfo="text",
             )
         )
-    add_notes(fig, outputs_note(outputs), width=64)
+    notes = outputs_note(outputs)
+    if not off_scale.empty:
+        notes.append(
+            f"Off the scale: {len(off_scale)} past episode(s), e.g. "
+            f"{off_scale['label'].iloc[0]!s} ({float(off_scale['x'].iloc[0]):,.0f})"
+        )
+    fig.update_xaxes(range=[0, top])
+    add_notes(fig, notes, width=64)
     return fig
