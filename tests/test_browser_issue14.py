@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.test_browser import Visit, browser, live_url, wait_until  # noqa: F401  (fixtures)
+from tests.test_browser import Visit, wait_until
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_euma_coverage_charts_draw(width, live_url, browser) -> None:  # noqa: F811
+def test_euma_coverage_charts_draw(width, live_url, browser) -> None:
     visit = Visit(browser, live_url + "/euma", width)
     try:
         for card in ("card-euma_border_coverage", "card-euma_border_map", "card-euma_coverage"):
@@ -32,7 +32,7 @@ def test_euma_coverage_charts_draw(width, live_url, browser) -> None:  # noqa: F
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None:  # noqa: F811
+def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None:
     visit = Visit(browser, live_url + "/scenarios?closure_days=10", width)
     try:
         page = visit.page
