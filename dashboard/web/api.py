@@ -245,6 +245,12 @@ def register(server: Flask) -> None:
         (f"{PREFIX}/<path:rest>", "api_not_found", not_found),
     ]
     server.before_request(_unrouted)
+    add_routes(server, routes)
+
+
+def add_routes(server: Flask, routes: list[tuple[str, str, Callable[..., Response]]]) -> None:
+    """API rules: every method reaches the view (which answers 405 itself), no automatic
+    OPTIONS, no slash redirects."""
     for rule, endpoint, view in routes:
         server.add_url_rule(
             rule,

@@ -17,7 +17,7 @@ from flask import Flask, Response, request
 from dashboard.charts import scenarios as sc
 from dashboard.data import door
 from dashboard.web import embed
-from dashboard.web.api import _METHODS, _api, _json
+from dashboard.web.api import _api, _json, add_routes
 from dashboard.web.api_catalogue import PREFIX
 from dashboard.web.api_rows import ApiError
 
@@ -85,16 +85,7 @@ def register(server: Flask) -> None:
         (f"{PREFIX}/scenarios", "api_scenarios", scenarios),
         (f"{PREFIX}/scenarios/<scenario_id>", "api_scenario", scenario),
     ]
-    for rule, endpoint, view in routes:
-        server.add_url_rule(
-            rule,
-            endpoint,
-            view,
-            methods=_METHODS,
-            provide_automatic_options=False,
-            strict_slashes=False,
-            merge_slashes=False,
-        )
+    add_routes(server, routes)
     server.add_url_rule(
         "/embed/scenario/<scenario_id>.svg",
         "embed_scenario_svg",
