@@ -25,7 +25,7 @@ def test_euma_coverage_charts_draw(width, live_url, browser) -> None:
         assert "Reported km" in title
         # the map draws the border as lines (scattergeo traces) beside the points
         assert visit.page.locator("#card-euma_border_map .scattergeo").count() >= 3
-        assert visit.errors == []
+        assert visit.errors == [], visit.errors
         assert visit.hosts() == {"127.0.0.1"}
     finally:
         visit.close()
@@ -54,7 +54,18 @@ def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None
         wait_until(lambda: "35 days" in detail.inner_text(), timeout=30)
         link = page.locator("a[href^='/download/scenario_gas_interruption.csv']")
         wait_until(lambda: "outage_days=35" in (link.get_attribute("href") or ""), timeout=30)
-        assert visit.errors == []
+        # the slider settled: five quick steps end on the last one and stay there
+        page.wait_for_timeout(1_000)
+        assert "35 days" in detail.inner_text()
+        assert "outage_days=35" in (link.get_attribute("href") or "")
+        # a season choice moves its dependent slider to that season's cited rate (3 million m³
+        # a day, Gazprom Armenia, May 2014), and the URL and results follow the moved slider
+        page.locator("#scenario-gas_interruption label", has_text="summer").first.click()
+        wait_until(lambda: "daily_use_mcm=3" in page.evaluate("location.search"), timeout=30)
+        use = page.locator("#scenario-gas_interruption input[type=range]").nth(1)
+        assert float(use.input_value()) == 3.0
+        wait_until(lambda: "daily_use_mcm=3" in (link.get_attribute("href") or ""), timeout=30)
+        assert visit.errors == [], visit.errors
         assert visit.hosts() == {"127.0.0.1"}
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

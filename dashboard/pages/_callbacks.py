@@ -9,6 +9,7 @@ from dashboard.charts.registry import CHARTS
 from dashboard.data.freshness import of_render
 from dashboard.pages._chart_page import safe_render
 from dashboard.pages._components import (
+    SLIDER_SETTLE_S,
     chart_summary,
     download_links,
     embed_snippets_for,
@@ -139,5 +140,29 @@ clientside_callback(
     """,
     Output({"type": "pp-urlsync", "page": MATCH}, "data"),
     Input({"type": "pp-control", "page": MATCH, "name": ALL}, "value"),
+    prevent_initial_call=True,
+)
+
+
+# A range slider settles before the page reads it: each step restarts a timer, and only the
+# value the slider holds when the timer runs out is copied to its hidden `pp-control` input
+# (older steps resolve to no_update). The charts, URL and tables then get one request per
+# pause, not one per step, so no late answer for an old position can overwrite a newer one.
+clientside_callback(
+    """
+    function(value) {
+        const key = JSON.stringify(window.dash_clientside.callback_context.outputs_list.id);
+        const turns = window.ppSettleTurns || (window.ppSettleTurns = {});
+        const turn = (turns[key] || 0) + 1;
+        turns[key] = turn;
+        return new Promise(function(resolve) {
+            setTimeout(function() {
+                resolve(turns[key] === turn ? value : window.dash_clientside.no_update);
+            }, SETTLE_MS);
+        });
+    }
+    """.replace("SETTLE_MS", str(round(SLIDER_SETTLE_S * 1000))),
+    Output({"type": "pp-control", "page": MATCH, "name": MATCH}, "value"),
+    Input({"type": "pp-range", "page": MATCH, "name": MATCH}, "value"),
     prevent_initial_call=True,
 )

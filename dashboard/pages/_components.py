@@ -30,6 +30,8 @@ GRAPH_CONFIG: dcc.Graph.Config = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 TABLE_LIMIT = 400
+# Seconds a range slider waits after the last step before the page reads its value.
+SLIDER_SETTLE_S = 0.3
 _HIDDEN_COLUMNS = {
     "note",
     "start",
@@ -352,8 +354,13 @@ def control(page: str, option: Option, value: Any, lang: str = "en") -> html.Div
         )
     # Inputs sit inside their <label>, which names them for screen readers.
     if option.widget == "range":
+        # The slider the reader moves is not the control the callbacks read: a clientside
+        # callback (_callbacks.settle_range) copies its value to the hidden `pp-control` input
+        # once the hand has paused SLIDER_SETTLE_S. Without it every arrow-key step sent its own
+        # overlapping request and an older answer could land last, leaving a stale result.
+        # (dcc.Input's own `debounce` calls setSelectionRange, which range inputs reject.)
         widget = dcc.Input(
-            id=cid,
+            id={"type": "pp-range", "page": page, "name": option.name},
             type="range",
             value=value,
             min=option.minimum,
@@ -362,7 +369,11 @@ def control(page: str, option: Option, value: Any, lang: str = "en") -> html.Div
             className="form-range pp-range",
         )
         return html.Div(
-            html.Label([f"{label} ", widget], className="small"), className="pp-control pp-weight"
+            html.Label(
+                [f"{label} ", widget, dcc.Input(id=cid, type="hidden", value=value)],
+                className="small",
+            ),
+            className="pp-control pp-weight",
         )
     if isinstance(option.default, int):
         widget = dcc.Input(

@@ -176,7 +176,7 @@ def _follow(scenario: sc.Scenario, choice: sc.Choice, param: sc.Param) -> None:
     """When a choice changes, its dependent slider jumps to the cited default for that choice."""
 
     @callback(
-        Output({"type": "pp-control", "page": PAGE, "name": param.name}, "value"),
+        Output({"type": "pp-range", "page": PAGE, "name": param.name}, "value"),
         Input({"type": "pp-control", "page": PAGE, "name": choice.name}, "value"),
         prevent_initial_call=True,
     )
