@@ -23,6 +23,12 @@ SETTINGS: list[Setting] = [
         "SQLAlchemy URL of the store; `postgres://` (as Heroku gives it) is accepted",
     ),
     Setting(
+        "DATABASE_CONNECT_TIMEOUT",
+        "3",
+        "seconds to wait for a PostgreSQL connection before the request answers 503 (whole "
+        "seconds, at least 2; 0 leaves the driver's default of 130 s)",
+    ),
+    Setting(
         "REDIS_URL", "", "shared response cache for multi-worker deploys; in-process when unset"
     ),
     Setting("HTTP_TIMEOUT", "10,60", "connect,read timeout in seconds (one number sets both)"),

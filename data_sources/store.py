@@ -92,6 +92,18 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor.close()
 
 
+def _connect_args(url: str) -> dict[str, object]:
+    """Driver arguments: for PostgreSQL a short `connect_timeout` (DATABASE_CONNECT_TIMEOUT, 3 s)
+    so an unreachable server costs a web worker seconds and a 503, not a hang of minutes (the
+    kernel's TCP retries). A `connect_timeout` already in DATABASE_URL wins."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "postgresql" or "connect_timeout" in parsed.query:
+        return {}
+    seconds = config.env_float("DATABASE_CONNECT_TIMEOUT")
+    # Whole seconds, as libpq; psycopg raises anything under 2 to 2 and makes 0 its own 130 s.
+    return {"connect_timeout": max(1, math.ceil(seconds))} if seconds > 0 else {}
+
+
 def _close_all(connections: list[PoolProxiedConnection]) -> None:
     while connections:
         with contextlib.suppress(Exception):
@@ -142,7 +154,9 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or config.database_url()
-        self.engine: Engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        self.engine: Engine = sa.create_engine(
+            self.url, future=True, pool_pre_ping=True, connect_args=_connect_args(self.url)
+        )
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         # `generation`'s own connection, closed when the store is dropped or disposed.
