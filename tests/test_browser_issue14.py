@@ -18,7 +18,7 @@ def test_euma_coverage_charts_draw(width, live_url, browser) -> None:
     visit = Visit(browser, live_url + "/euma", width)
     try:
         for card in ("card-euma_border_coverage", "card-euma_border_map", "card-euma_coverage"):
-            visit.page.locator(f"#{card} .js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            visit.page.locator(f"#{card} .js-plotly-plot .main-svg").first.wait_for()
         caveat = visit.page.locator("#card-euma_border_coverage .pp-caveat").inner_text()
         assert "not patrol routes" in caveat and "1,000 km" in caveat
         title = visit.page.locator("#title-euma_coverage").inner_text()
@@ -37,9 +37,7 @@ def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None
     try:
         page = visit.page
         for sid in ("upper_lars_closure", "gas_interruption", "remittance_shock"):
-            page.locator(f"#card-scenario_{sid} .js-plotly-plot .main-svg").first.wait_for(
-                timeout=20_000
-            )
+            page.locator(f"#card-scenario_{sid} .js-plotly-plot .main-svg").first.wait_for()
         assert page.locator(".pp-assumption").count() >= 3  # flagged assumptions are visible
         page.wait_for_load_state("networkidle")
         slider = page.locator("#scenario-gas_interruption input[type=range]").first
@@ -47,13 +45,13 @@ def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None
         slider.focus()
         for _ in range(5):
             page.keyboard.press("ArrowRight")
-        wait_until(lambda: "outage_days=35" in page.evaluate("location.search"), timeout=30)
+        wait_until(lambda: "outage_days=35" in page.evaluate("location.search"))
         query = parse_qs(urlparse(page.evaluate("location.href")).query)
         assert query["closure_days"] == ["10"] and query["outage_days"] == ["35"]
         detail = page.locator("[id*='pp-scenario-detail'][id*='gas_interruption']")
-        wait_until(lambda: "35 days" in detail.inner_text(), timeout=30)
+        wait_until(lambda: "35 days" in detail.inner_text())
         link = page.locator("a[href^='/download/scenario_gas_interruption.csv']")
-        wait_until(lambda: "outage_days=35" in (link.get_attribute("href") or ""), timeout=30)
+        wait_until(lambda: "outage_days=35" in (link.get_attribute("href") or ""))
         # the slider settled: five quick steps end on the last one and stay there
         page.wait_for_timeout(1_000)
         assert "35 days" in detail.inner_text()
@@ -61,10 +59,10 @@ def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None
         # a season choice moves its dependent slider to that season's cited rate (3 million m³
         # a day, Gazprom Armenia, May 2014), and the URL and results follow the moved slider
         page.locator("#scenario-gas_interruption label", has_text="summer").first.click()
-        wait_until(lambda: "daily_use_mcm=3" in page.evaluate("location.search"), timeout=30)
+        wait_until(lambda: "daily_use_mcm=3" in page.evaluate("location.search"))
         use = page.locator("#scenario-gas_interruption input[type=range]").nth(1)
         assert float(use.input_value()) == 3.0
-        wait_until(lambda: "daily_use_mcm=3" in (link.get_attribute("href") or ""), timeout=30)
+        wait_until(lambda: "daily_use_mcm=3" in (link.get_attribute("href") or ""))
         assert visit.errors == [], visit.errors
         assert visit.hosts() == {"127.0.0.1"}
         overflow = page.evaluate(

@@ -17,7 +17,7 @@ def test_a_control_change_is_one_round_trip_that_refills_the_open_table(  # noqa
         page = visit.page
         page.wait_for_selector(".js-plotly-plot")
         page.locator("details summary").first.click()
-        page.wait_for_selector("details[open] table tbody tr", timeout=10_000)
+        page.wait_for_selector("details[open] table tbody tr")
         page.wait_for_load_state("networkidle")
         posts: list[dict] = []
 

@@ -148,9 +148,7 @@ def test_live_charts_draw_in_the_browser(live_store, browser) -> None:  # type: 
             try:
                 for chart_id in chart_ids:
                     card = visit.page.locator(f"#card-{chart_id}")
-                    card.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(
-                        timeout=20_000
-                    )
+                    card.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for()
                     assert "No data yet" not in card.inner_text(), chart_id
                 assert visit.errors == [], visit.errors
             finally:

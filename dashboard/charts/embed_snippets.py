@@ -41,11 +41,16 @@ def iframe(url: str, title: str, height: int) -> str:
     )
 
 
+# The newsroom's page listens for our height messages, then asks every frame for its height
+# once: a chart drawn before this script ran (a CMS that defers scripts, a fast cache) has
+# already posted its height, and would otherwise keep the iframe's initial height.
 RESIZE_SCRIPT = (
     '<script>window.addEventListener("message",function(e){var d=e.data;'
     'if(!d||d.type!=="pressure-points:height")return;'
     'document.querySelectorAll("iframe").forEach(function(f){'
-    'if(f.contentWindow===e.source){f.style.height=d.height+"px";}});});</script>'
+    'if(f.contentWindow===e.source){f.style.height=d.height+"px";}});});'
+    'document.querySelectorAll("iframe").forEach(function(f){if(f.contentWindow)'
+    'f.contentWindow.postMessage({type:"pressure-points:ping"},"*");});</script>'
 )
 
 

@@ -41,6 +41,12 @@
 
   window.Plotly.newPlot(holder, spec.data, themed(spec.layout), spec.config).then(postHeight);
   window.addEventListener("load", postHeight);
+  // The host page's resize script asks once when it starts (our first height may predate it).
+  window.addEventListener("message", function (e) {
+    if (e.source === window.parent && e.data && e.data.type === "pressure-points:ping") {
+      postHeight();
+    }
+  });
   window.addEventListener("resize", function () {
     window.Plotly.Plots.resize(holder);
     postHeight();
