@@ -11,28 +11,31 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask import request
 
-from dashboard.i18n import LANGS, NAMES, gettext, parse_lang
+from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
+from dashboard.pages._navbar import navbar
 from dashboard.web import callback_cache, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
 
 
-def page_address() -> tuple[str, str]:
-    """(path, language) of the page being served: `?lang=en|hy|ru`, anything else English.
+def page_address() -> tuple[str, str, str]:
+    """(path, query string, language) of the page being served: `?lang=en|hy|ru`, anything
+    else English.
     Dash builds the app layout in a separate `/_dash-layout` request without the page's query,
     so there they come from the Referer the browser sends (same origin: full URL, under our
     `strict-origin-when-cross-origin` policy)."""
     if request.path.endswith("/_dash-layout") and request.referrer:
         page = urlsplit(request.referrer)
-        return page.path or "/", parse_lang(parse_qs(page.query).get("lang"))
-    return request.path, parse_lang(request.args.get("lang"))
+        return page.path or "/", page.query, parse_lang(parse_qs(page.query).get("lang"))
+    query = request.query_string.decode("latin-1")
+    return request.path, query, parse_lang(request.args.get("lang"))
 
 
 def page_language() -> str:
-    return page_address()[1]
+    return page_address()[2]
 
 
 class PressurePointsDash(dash.Dash):
@@ -66,57 +69,24 @@ dash_requests.install(app)
 callback_cache.install(app, _callbacks.CACHED_OUTPUT_TYPES, _callbacks.CACHED_PAGE_PATHS)
 
 
-def _language_switcher(lang: str) -> html.Div:
-    """Links to this page in each language (full loads: the whole page changes language)."""
-    path = page_address()[0]
-    spaced: list = []
-    for code in LANGS:
-        # aria-* pass through Dash html components but are not in their signatures
-        current: dict[str, Any] = {"aria-current": "true" if code == lang else "false"}
-        link = html.A(
-            NAMES[code],
-            href=f"{path}?lang={code}",
-            lang=code,
-            hrefLang=code,
-            className="pp-lang" + (" fw-bold" if code == lang else ""),
-            **current,
-        )
-        spaced += [" ", link] if spaced else [link]
-    return html.Div(spaced, className="pp-langs small ms-lg-3", id="pp-langs")
-
-
 def _nav() -> dbc.Navbar:
-    lang = page_language()
-    suffix = "" if lang == "en" else f"?lang={lang}"
-    links = [
-        dbc.NavItem(
-            dbc.NavLink(
-                gettext(lang, page["name"]), href=page["relative_path"] + suffix, active="exact"
-            )
-        )
+    path, query, lang = page_address()
+    pages = [
+        (page["name"], page["relative_path"])
         for page in dash.page_registry.values()
         if not is_not_found_page(page)
     ]
-    return dbc.Navbar(
-        dbc.Container(
-            [
-                dbc.NavbarBrand("Pressure Points", href="/"),
-                dbc.Nav(links, className="flex-wrap", navbar=True),
-                _language_switcher(lang),
-            ],
-            fluid=True,
-        ),
-        color="light",
-        dark=False,
-        className="mb-3 border-bottom",
-        id="pp-nav",
-    )
+    return navbar(path, query, lang, pages)
 
 
 def layout() -> html.Div:
     return html.Div(
         [
-            html.A("Skip to content", href="#pp-main", className="visually-hidden-focusable"),
+            html.A(
+                gettext(page_language(), "Skip to content"),
+                href="#pp-main",
+                className="visually-hidden-focusable",
+            ),
             _nav(),
             dbc.Container(
                 [failure_banner(), html.Main(dash.page_container, id="pp-main")], fluid="lg"
