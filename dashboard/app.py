@@ -14,7 +14,7 @@ from flask import request
 from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
-from dashboard.pages._navbar import navbar
+from dashboard.pages._navbar import hreflang_links, navbar
 from dashboard.web import callback_cache, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
@@ -39,11 +39,13 @@ def page_language() -> str:
 
 
 class PressurePointsDash(dash.Dash):
-    """Dash with the oEmbed discovery <link> of the page being served in every index page, and
-    the page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1)."""
+    """Dash with the oEmbed discovery <link> of the page being served in every index page, the
+    page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1) and the
+    `hreflang` alternates of the page in each language."""
 
     def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         kwargs["metas"] = kwargs.get("metas", "") + discovery_link() + alternate_links(request.path)
+        kwargs["metas"] += hreflang_links(request.host_url, *page_address()[:2])
         index = super().interpolate_index(*args, **kwargs)
         return index.replace("<html>", f'<html lang="{page_language()}">', 1)
 

@@ -12,6 +12,7 @@ full load).
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -29,6 +30,20 @@ def with_lang(path: str, query: str, lang: str) -> str:
     """`path?query` with `lang=` set to `lang` (the other parameters kept, in their order)."""
     pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
     return f"{path}?{urlencode([*pairs, ('lang', lang)])}"
+
+
+def hreflang_links(origin: str, path: str, query: str) -> str:
+    """The `<link rel="alternate" hreflang>` tags of a page's <head>: the absolute URL of this
+    page, with its other parameters, in each language, and `x-default` (no `lang=`: English,
+    the language served when none is asked for). Search engines read them as described in
+    https://developers.google.com/search/docs/specialty/international/localized-versions"""
+    bare = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    base = origin.rstrip("/") + path
+    hrefs = [(code, base + "?" + urlencode([*bare, ("lang", code)])) for code in LANGS]
+    hrefs.append(("x-default", base + ("?" + urlencode(bare) if bare else "")))
+    return "".join(
+        f'<link rel="alternate" hreflang="{code}" href="{escape(href)}">' for code, href in hrefs
+    )
 
 
 def lang_link_id(code: Any) -> dict[str, Any]:
