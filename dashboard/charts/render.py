@@ -16,6 +16,7 @@ from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
 from dashboard.figures.common import add_event_overlay, no_live_data
+from dashboard.figures.theme import distinguish_series
 from dashboard.i18n import DEFAULT, gettext, localize_figure, parse_lang
 from data_sources import registry
 
@@ -71,7 +72,7 @@ def _build(
     chart: Chart, options: dict[str, object], lang: str = DEFAULT
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     frame = chart.data(options)
-    figure = chart.figure(frame, options)
+    figure = distinguish_series(chart.figure(frame, options))  # never colour alone
     for source_id in chart.live:  # read even when the rows came from elsewhere: part of the key
         if source_id not in door.current_reads():
             door.load(source_id)

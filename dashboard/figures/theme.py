@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import plotly.graph_objects as go
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency. https://jfly.uni-koeln.de/color/
 OKABE_ITO = {
@@ -58,3 +62,76 @@ def base_layout(**overrides: object) -> dict:
     }
     layout.update(overrides)
     return layout
+
+
+# ---- Never colour alone (WCAG 2.2 1.4.1 Use of Color) ---------------------------------------
+# Each series of a chart differs by line dash and marker symbol as well as by colour; filled
+# areas and bars by a pattern. `distinguish_series` applies this to every chart in one place
+# (dashboard/charts/render.py calls it on each figure a chart's builder returns).
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+PATTERNS = ("", "/", "\\", "x", ".", "-", "|", "+")
+LINE_TYPES = ("scatter", "scattergl", "scattergeo")
+FILLS = ("tonexty", "tozeroy", "tonextx", "tozerox", "tonext")
+
+
+def _is_series_line(trace: Any) -> bool:
+    """A named trace drawn as a visible line (not a zero-width band edge, not a decoration)."""
+    if trace.type not in LINE_TYPES or not trace.name:
+        return False
+    if "lines" not in (trace.mode or "lines"):
+        return False
+    return trace.line.width is None or trace.line.width > 0
+
+
+def _symbol(base: str, old: object) -> object:
+    """`base`, or per point when the builder marks points (an `-open` symbol stays open)."""
+    if isinstance(old, (list, tuple)):
+        return [base + "-open" if str(s).endswith("-open") else base for s in old]
+    return base
+
+
+def series_style(trace: Any) -> tuple[str, object]:
+    """What tells a line trace apart besides colour: (dash, marker symbol drawn or None)."""
+    symbol = trace.marker.symbol if "markers" in (trace.mode or "lines") else None
+    if isinstance(symbol, (list, tuple)):
+        symbol = tuple(sorted(set(map(str, symbol))))
+    return (trace.line.dash or "solid", symbol)
+
+
+def distinguish_series(fig: go.Figure) -> go.Figure:
+    """Give every line series of `fig` its own marker symbol and dash, and every filled area or
+    bar series in a group/stack its own pattern; returns `fig`, styled in place.
+
+    A series is a named, visible line trace, keyed by (legend group, name): the segments of one
+    series and its copies in small multiples share a style. Symbols follow the name (live and
+    curated "Russia" share one), dashes the series. Where a builder already uses dashes for a
+    meaning of its own ("dotted: quoted by Armstat", "dashed: right axis"), those are kept and the
+    symbols tell the series apart. If (dash, symbol) still repeats, markers are switched on.
+    """
+    traces: list[Any] = list(fig.data)
+    lines = [t for t in traces if _is_series_line(t)]
+    keys = list(dict.fromkeys((t.legendgroup or "", t.name) for t in lines))
+    names = list(dict.fromkeys(t.name for t in lines))
+    if len(keys) >= 2:
+        own_dashes = any(t.line.dash not in (None, "solid") for t in lines)
+        for trace in lines:
+            key = keys.index((trace.legendgroup or "", trace.name))
+            base = MARKERS[names.index(trace.name) % len(MARKERS)]
+            trace.marker.symbol = _symbol(base, trace.marker.symbol)
+            if not own_dashes:
+                trace.line.dash = DASHES[key % len(DASHES)]
+            if trace.type == "scatter" and (trace.stackgroup or trace.fill in FILLS):
+                trace.fillpattern = {"shape": PATTERNS[key % len(PATTERNS)]}
+        styles = {(t.legendgroup or "", t.name): series_style(t) for t in lines}
+        if len(set(styles.values())) < len(styles):
+            for trace in lines:
+                if "markers" not in (trace.mode or "lines"):
+                    trace.mode = (trace.mode or "lines") + "+markers"
+    bars = [t for t in traces if t.type == "bar" and t.name]
+    if len(bars) >= 2 and fig.layout.barmode in (None, "group", "stack", "relative", "overlay"):
+        bar_names = list(dict.fromkeys(t.name for t in bars))
+        for trace in bars:
+            if trace.text is None and trace.texttemplate is None:
+                shape = PATTERNS[bar_names.index(trace.name) % len(PATTERNS)]
+                trace.marker.pattern.shape = shape
+    return fig
