@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import FLAGS  # noqa: E402  (the same Chromium flags as the tests)
+from tests.conftest import FLAGS  # noqa: E402  (the same Chromium flags as the tests)
 
 RUNS = 3
 

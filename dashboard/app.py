@@ -15,7 +15,7 @@ from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
 from dashboard.pages._navbar import hreflang_links, navbar
-from dashboard.web import callback_cache, dash_requests, headers, routes
+from dashboard.web import bundles, callback_cache, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
@@ -40,12 +40,15 @@ def page_language() -> str:
 
 class PressurePointsDash(dash.Dash):
     """Dash with the oEmbed discovery <link> of the page being served in every index page, the
-    page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1) and the
-    `hreflang` alternates of the page in each language."""
+    page's language on <html> (Dash's default index has a bare `<html>`: WCAG 3.1.1), the
+    `hreflang` alternates of the page in each language, and only the plotly.js bundle the page
+    needs: none, basic or geo (`dashboard.web.bundles`)."""
 
     def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         kwargs["metas"] = kwargs.get("metas", "") + discovery_link() + alternate_links(request.path)
         kwargs["metas"] += hreflang_links(request.host_url, *page_address()[:2])
+        kwargs["metas"] += bundles.meta_tag(request.path)
+        kwargs["scripts"] = bundles.script_tag(request.path) + kwargs.get("scripts", "")
         index = super().interpolate_index(*args, **kwargs)
         return index.replace("<html>", f'<html lang="{page_language()}">', 1)
 
@@ -57,6 +60,7 @@ app = PressurePointsDash(
     use_pages=True,
     pages_folder=str(HERE / "pages"),
     assets_folder=str(HERE / "assets"),
+    assets_ignore=bundles.ASSETS_IGNORE,  # plotly.js per page, not on every page (issue 15)
     title="Pressure Points — Armenia's exposure to Russian levers",
     update_title=None,  # type: ignore[arg-type]  # Dash documents None (no "Updating..."), annotates str
     serve_locally=True,
