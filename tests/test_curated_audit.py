@@ -234,12 +234,23 @@ def test_same_fact_with_different_dates_only_as_named_conflict() -> None:
                     assert ids - {f"{dataset_id}#{row['id']}"} <= set(row["conflict"].split(";"))
 
 
-def test_massis_post_euma_rows_are_marked_not_rechecked_and_a_located_source_added() -> None:
-    for dataset_id in ("euma_figures", "euma_timeline"):
-        for row in _table(dataset_id).to_dict("records"):
-            if "massispost.com/2025/06" in row["source_url"]:
-                assert row["verified"] == "false" and row["accessed"] == "", row["id"]
-    located = _rows("euma_figures")["euma-staff-2025-01-30"]
+def test_massis_post_euma_rows_were_re_read_and_a_second_source_is_kept() -> None:
+    """The June 2025 Massis Post page behind four EUMA rows was located and re-read (2026-12-03):
+    the rows carry its access date and quote it; ANSA's January 2025 figure stays beside them."""
+    rows = [
+        row
+        for dataset_id in ("euma_figures", "euma_timeline")
+        for row in _table(dataset_id).to_dict("records")
+        if "massispost.com/2025/06" in row["source_url"]
+    ]
+    assert len(rows) == 4
+    for row in rows:
+        assert row["verified"] == "true" and row["accessed"] == "2026-12-03", row["id"]
+        assert "could not be located" not in row["note"], row["id"]
+    figures = _rows("euma_figures")
+    staff, international = figures["euma-staff-2025-06-20"], figures["euma-intl-staff-2025-06-20"]
+    assert (staff["value"], international["value"]) == ("225", "166")
+    located = figures["euma-staff-2025-01-30"]
     assert located["verified"] == "true" and located["qualifier"] == "more_than"
 
 
