@@ -248,6 +248,7 @@ def refresh(
     store.create_schema()
     try:
         with store.lock(LOCK_NAME, wait=config.env_float("REFRESH_LOCK_WAIT")):
+            store.settle_interrupted()  # runs whose holder died are recorded as interrupted
             for source in sources:
                 if on_start:
                     on_start(source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from data_sources.source import Source
-from data_sources.store import Store, now_utc
+from data_sources.store import Store, interrupted_error, now_utc
 
 
 def source_status(store: Store, source: Source, now: datetime | None = None) -> dict:
@@ -16,13 +16,10 @@ def source_status(store: Store, source: Source, now: datetime | None = None) -> 
     checked = store.checked_at(source.id)
     last_outcome = last["outcome"] if last else None
     if last and last_outcome == "running" and not store.attempt_alive(last):
-        last_outcome = "interrupted"  # its process died (kill -9, OOM) before finishing
-        last = {
-            **last,
-            "error_class": "interrupted",
-            "error": f"refresh interrupted: pid {last['pid']} on {last['host']} stopped "
-            f"without finishing (started {_iso(last['started_at'])})",
-        }
+        # Its process died (kill -9, OOM) before finishing; the next refresh records this in the
+        # run history (`Store.settle_interrupted`), until then it is worked out here.
+        last_outcome = "interrupted"
+        last = {**last, "error_class": "interrupted", "error": interrupted_error(last)}
     stale_since = None
     if version and source.cadence and checked and checked + source.cadence < now:
         stale_since = checked + source.cadence
@@ -43,6 +40,7 @@ def source_status(store: Store, source: Source, now: datetime | None = None) -> 
         "stale_since": _iso(stale_since),
         "upstream_updated": version.upstream_updated if version else None,
         "last_attempt_at": _iso(last["finished_at"] or last["started_at"]) if last else None,
+        "last_started_at": _iso(last["started_at"]) if last else None,
         "last_outcome": last_outcome,
         "last_error_class": last["error_class"] if last else None,
         "cadence_days": source.cadence.total_seconds() / 86400 if source.cadence else None,

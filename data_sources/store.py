@@ -480,6 +480,39 @@ class Store:
             expiries = [_aware(e) for e in conn.execute(query).scalars()]
         return any(e > now_utc() for e in expiries)
 
+    def settle_interrupted(self) -> list[int]:
+        """Record every attempt still marked `running` whose process is gone (kill -9, OOM, a
+        lost dyno: no live pid on this host, no unexpired lease) as `interrupted`, with its start
+        time in the error and the moment it was found as `finished_at`, so the run history says
+        what happened to it rather than leaving a run that never ends. A refresh calls this once
+        it holds the lock (having taken over the dead holder's expired lease). Returns the ids.
+        """
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(attempts).where(attempts.c.outcome == "running")
+            ).mappings()
+            running = [dict(row) for row in rows]
+        settled = []
+        for attempt in running:
+            attempt["started_at"] = _aware(attempt["started_at"])
+            if self.attempt_alive(attempt):
+                continue
+            with self.engine.begin() as conn:
+                done = conn.execute(
+                    attempts.update()
+                    .where(attempts.c.id == attempt["id"], attempts.c.outcome == "running")
+                    .values(
+                        outcome="interrupted",
+                        finished_at=now_utc(),
+                        error_class="interrupted",
+                        error=interrupted_error(attempt),
+                    )
+                )
+            if done.rowcount:
+                settled.append(int(attempt["id"]))
+                log.warning("%s", interrupted_error(attempt))
+        return settled
+
     # --- the refresh lock -------------------------------------------------------------------
     @contextmanager
     def lock(
@@ -577,6 +610,15 @@ class Store:
             return "another refresh"
         since = _aware(row["acquired_at"])
         return f"pid {row['pid']} on {row['host']} since {since:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def interrupted_error(attempt: dict) -> str:
+    """What an interrupted attempt's `error` says: who ran it and when it started."""
+    started = _aware(attempt["started_at"])
+    return (
+        f"refresh interrupted: pid {attempt.get('pid')} on {attempt.get('host')} stopped "
+        f"without finishing (started {started:%Y-%m-%dT%H:%M:%SZ})"
+    )
 
 
 def _pid_alive(pid: int) -> bool:

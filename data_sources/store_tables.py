@@ -21,7 +21,8 @@ attempts = sa.Table(
     sa.Column("source_id", sa.String(64), nullable=False, index=True),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
-    sa.Column("outcome", sa.String(16), nullable=False),  # running ok unchanged failed skipped
+    # running ok unchanged failed skipped interrupted
+    sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("error_class", sa.String(32)),
     sa.Column("error", sa.Text),
     sa.Column("sha256", sa.String(64)),

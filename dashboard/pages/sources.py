@@ -21,11 +21,27 @@ dash.register_page(
 )
 
 VERDICT_COLOURS = {"confirmed": "success", "differs": "warning", "unverified": "secondary"}
+# A refresh that stopped without finishing (kill -9, OOM, a lost dyno) is neither a failure of
+# the source nor a success: its own colour, white text at 12:1 (WCAG AA needs 4.5:1).
+INTERRUPTED_COLOUR = "#5a2d82"
+
+
+def _when(iso: str | None) -> str:
+    """`2026-12-03T07:55:00Z` -> `2026-12-03 07:55 UTC`."""
+    return f"{iso[:16].replace('T', ' ')} UTC" if iso else "an unknown time"
 
 
 def _badge(row: dict) -> dbc.Badge:
     if row["state"] == "failed":
         return dbc.Badge("last refresh failed", color="danger")
+    if row["state"] == "interrupted":
+        return dbc.Badge(
+            f"interrupted (started {_when(row.get('last_started_at'))})",
+            color=INTERRUPTED_COLOUR,
+            className="pp-interrupted",
+            title="The last refresh stopped without finishing; the data shown is the last "
+            "complete version.",
+        )
     if row["state"] == "skipped":
         return dbc.Badge("skipped: no credentials", color="secondary")
     if row["stale"]:
