@@ -7,22 +7,57 @@ BIN    := $(VENV)/bin
 PORT   ?= 8050
 # Debian packages the suite starts for real (PostgreSQL, headless Chromium, Redis).
 APT_PACKAGES := postgresql chromium chromium-driver redis-server
+# Every Python package is installed from a lock that pins it with its sha256 hashes (`make lock`
+# writes them from pyproject.toml): LOCK = runtime + dev, what `make test` installs; RUN_LOCK =
+# runtime + the build backend, the same pins, what `make run` installs; TOOLS_LOCK = uv (which
+# writes the locks) and pip-audit (`make audit`), constrained to LOCK's pins.
+LOCK       := requirements/lock.txt
+RUN_LOCK   := requirements/run.txt
+TOOLS_LOCK := requirements/tools.txt
+TOOLS      := uv==0.13.8 pip-audit==2.10.1
+# The locks are for this machine kind: CPython 3.11 on Linux x86_64 (glibc).
+LOCK_FOR   := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+# `make lock` keeps the pins it can; `make lock UPGRADE=1` moves every pin to the newest allowed.
+COMPILE     = $(BIN)/uv pip compile --quiet --generate-hashes $(LOCK_FOR) \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+# advisory service for `make audit`: pypi or osv
+AUDIT_SERVICE ?= pypi
 
-.PHONY: run test check lint format system-deps venv seed bench clean locale
+.PHONY: run test check lint format system-deps venv seed bench clean locale lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# The project itself goes in without dependencies (they are all in the lock) and without build
+# isolation (setuptools and wheel are in the lock too), so nothing unhashed is fetched.
+$(VENV)/.installed-run: pyproject.toml $(RUN_LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(RUN_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-tools: $(TOOLS_LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(TOOLS_LOCK)
+	touch $@
+
 venv: $(VENV)/.installed-dev
+
+# Re-pin after a change to pyproject.toml's dependencies (or to TOOLS), then commit requirements/.
+lock: $(VENV)/.installed-tools
+	$(COMPILE) pyproject.toml --extra dev -o $(LOCK)
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+		| $(COMPILE) pyproject.toml - -c $(LOCK) -o $(RUN_LOCK)
+	printf '%s\n' $(TOOLS) | $(COMPILE) - -c $(LOCK) -o $(TOOLS_LOCK)
+
+# Known vulnerabilities in the pinned packages. Exit 0: none; 1: some (listed); 2: no check was
+# done (advisory database unreachable, packages it could not check, or pip-audit failed).
+audit: $(VENV)/.installed-tools
+	$(BIN)/python .ci/audit.py --service $(AUDIT_SERVICE) $(LOCK) $(TOOLS_LOCK)
 
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
