@@ -40,3 +40,14 @@ def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, s
     cache.shared().set(value_key, (value, reads))
     cache.hot().set(value_key, (value, reads))
     return value, reads, value_key
+
+
+def peek(kind: str, params: object) -> object | None:
+    """The value `memo(kind, params, …)` would hand back now if it is already cached (for the
+    versions a read gets now), else None. Never builds and records no reads."""
+    sources = cache.shared().get(cache.key("deps:" + kind, params))
+    if sources is None:
+        return None
+    value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
+    hit = cache.hot().get(value_key) or cache.shared().get(value_key)
+    return hit[0] if hit is not None else None

@@ -18,6 +18,7 @@ from dashboard.charts.render import Rendered, option_key, render
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
+from dashboard.data.memo import peek
 from dashboard.i18n import N_, day, gettext, parse_lang
 from dashboard.web import embed_static, image_slots
 from dashboard.web.embed_static import STATIC
@@ -165,7 +166,60 @@ def _asof_html(rendered: Rendered, labels: dict[str, str], lang: str) -> str:
     return " · ".join(parts) + stale
 
 
-def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None) -> str:
+def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
+    """The chart's SVG as `/embed/<chart>.svg` (800 px wide, this theme and language) rendered
+    it for the versions a read gets now, if it is in the cache; else None. Never exports: the
+    interactive embed's first paint is a by-product of images rendered anyway (issue 15)."""
+    image_flags = {**flags, "plain": False, "static": False}  # what an image request carries
+    params = (
+        chart.id,
+        option_key(options),
+        tuple(sorted(image_flags.items())),
+        request.host_url,
+        ("svg", 800),
+    )  # = chart_image's `_embed_params(chart, options, "svg", 800)`
+    hit = peek("image", params)
+    if isinstance(hit, tuple) and len(hit) == 3 and str(hit[1]).startswith("image/svg"):
+        body = hit[0]
+        return body if isinstance(body, bytes) else None
+    return None
+
+
+def _interactive(
+    chart: Chart, rendered: Rendered, flags: dict, first_paint: bytes | None
+) -> tuple[str, str]:
+    """The chart's box and scripts. With a first paint (a cached SVG) the SVG is the box's
+    content and comes before any script, the box keeps the chart's height, and embed.js loads
+    plotly.js only on interaction or when the browser is idle, then draws in the same box.
+    Without one, plotly.js loads at once (as before)."""
+    lang = str(flags["lang"])
+    label = escape(f"{gettext(lang, chart.title)}. {gettext(lang, chart.description)}")
+    bundle = "plotly-geo-4.1.1.min.js" if chart.geo else "plotly-basic-4.1.1.min.js"
+    spec = (
+        f'<script type="application/json" id="pp-figure">'
+        f"{_script_json(figure_spec(rendered, str(flags['theme'])))}</script>"
+    )
+    embed_js = f'<script src="/embed/static/{STATIC["embed.js"]}"></script>'
+    if first_paint is None:
+        body = f'<div id="pp-chart" role="img" aria-label="{label}"></div>{spec}'
+        return body, f'<script src="/embed/static/{STATIC[bundle]}"></script>{embed_js}'
+    body = (
+        f'<div id="pp-chart" class="pp-first-paint" role="img" aria-label="{label}" '
+        f'tabindex="0" style="height:{int(chart.height)}px" '
+        f'data-plotly="/embed/static/{STATIC[bundle]}">{first_paint.decode("utf-8")}</div>{spec}'
+    )
+    return body, embed_js
+
+
+def embed_html(
+    chart: Chart,
+    rendered: Rendered,
+    flags: dict,
+    svg: bytes | None,
+    first_paint: bytes | None = None,
+) -> str:
+    """The embed page: a static SVG (`svg`, `?static=1`), or the interactive chart, painted
+    first from `first_paint` (the cached SVG) when there is one."""
     lang = str(flags["lang"])
     labels = {name: gettext(lang, text) for name, text in LABELS.items()}
     title, description = gettext(lang, chart.title), gettext(lang, chart.description)
@@ -189,16 +243,7 @@ def embed_html(chart: Chart, rendered: Rendered, flags: dict, svg: bytes | None)
         body = f'<div role="img" aria-label="{label}">{svg.decode("utf-8")}</div>'
         scripts = ""
     else:
-        bundle = "plotly-geo-4.1.1.min.js" if chart.geo else "plotly-basic-4.1.1.min.js"
-        body = (
-            f'<div id="pp-chart" role="img" aria-label="{label}"></div>'
-            f'<script type="application/json" id="pp-figure">'
-            f"{_script_json(figure_spec(rendered, str(flags['theme'])))}</script>"
-        )
-        scripts = (
-            f'<script src="/embed/static/{STATIC[bundle]}"></script>'
-            f'<script src="/embed/static/{STATIC["embed.js"]}"></script>'
-        )
+        body, scripts = _interactive(chart, rendered, flags, first_paint)
     oembed = f"{request.host_url}oembed?url={escape(request.url, quote=True)}"
     return (
         f'<!doctype html><html lang="{flags["lang"]}"><head><meta charset="utf-8">'
@@ -248,18 +293,20 @@ def chart_embed(chart_id: str) -> Response:
         flags = _flags()
         pinned = pins()
         options = chart.parse(request.args)
+        first = None if pinned or flags["static"] else cached_svg(chart, options, flags)
 
         def build() -> Response:
             rendered = render(chart, request.args)
             svg = None
             if flags["static"]:
                 svg = static_image(rendered, "svg", str(flags["theme"]), 800)
-            page = embed_html(chart, rendered, flags, svg)
+            page = embed_html(chart, rendered, flags, svg, first)
             response = Response(page, mimetype="text/html")
             response.headers["Cache-Control"] = "public, max-age=300"
             return response
 
-        response, reads = respond("embed", _embed_params(chart, options), build, pinned)
+        params = _embed_params(chart, options, first is not None)  # SVG first paint or not
+        response, reads = respond("embed", params, build, pinned)
         check_pins(pinned, reads)
     except EmbedError as err:
         return _html_error(err)
