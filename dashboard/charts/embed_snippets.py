@@ -6,6 +6,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from dashboard.charts.chart import Chart
+from dashboard.i18n import DEFAULT, gettext, parse_lang
 
 CHROME_HEIGHT = 120  # px of title, "as of" and source line around the chart in an embed
 
@@ -20,8 +21,10 @@ def embed_url(
     options: dict,
     versions: dict[str, int] | None = None,
     suffix: str = "",
+    lang: str = DEFAULT,
 ) -> str:
-    """Absolute URL of a chart's embed (`suffix` ".svg"/".png" for images)."""
+    """Absolute URL of a chart's embed (`suffix` ".svg"/".png" for images), in `lang`
+    (`lang=hy|ru`; English, the default, adds nothing)."""
     query: dict[str, object] = {}
     for opt in chart.options:
         value = options.get(opt.name, opt.default)
@@ -29,6 +32,8 @@ def embed_url(
             query[opt.name] = ("1" if value else "0") if isinstance(value, bool) else value
     if versions:
         query["version"] = ",".join(str(v) for _, v in sorted(versions.items()))
+    if parse_lang(lang) != DEFAULT:
+        query["lang"] = parse_lang(lang)
     qs = urlencode(query)
     return f"{origin.rstrip('/')}/embed/{chart.id}{suffix}" + (f"?{qs}" if qs else "")
 
@@ -54,15 +59,18 @@ RESIZE_SCRIPT = (
 )
 
 
-def snippets(origin: str, chart: Chart, options: dict, versions: dict[str, int]) -> dict[str, str]:
-    """Every snippet the Embed dialog offers, for the chart as currently filtered."""
-    live = embed_url(origin, chart, options)
-    frozen = embed_url(origin, chart, options, versions)
-    height = embed_height(chart)
+def snippets(
+    origin: str, chart: Chart, options: dict, versions: dict[str, int], lang: str = DEFAULT
+) -> dict[str, str]:
+    """Every snippet the Embed dialog offers, for the chart as currently filtered, in the
+    language of the page it is copied from (an Armenian article gets the Armenian chart)."""
+    live = embed_url(origin, chart, options, lang=lang)
+    frozen = embed_url(origin, chart, options, versions, lang=lang)
+    title, height = gettext(lang, chart.title), embed_height(chart)
     return {
-        "iframe": iframe(live, chart.title, height),
-        "resize": iframe(live, chart.title, height) + "\n" + RESIZE_SCRIPT,
-        "frozen": iframe(frozen, chart.title, height) + "\n" + RESIZE_SCRIPT,
-        "png": embed_url(origin, chart, options, versions, ".png"),
-        "svg": embed_url(origin, chart, options, versions, ".svg"),
+        "iframe": iframe(live, title, height),
+        "resize": iframe(live, title, height) + "\n" + RESIZE_SCRIPT,
+        "frozen": iframe(frozen, title, height) + "\n" + RESIZE_SCRIPT,
+        "png": embed_url(origin, chart, options, versions, ".png", lang),
+        "svg": embed_url(origin, chart, options, versions, ".svg", lang),
     }

@@ -88,7 +88,7 @@ def update_charts(values: list, table_clicks: list) -> tuple[list, ...]:
             tables[chart.id] = table_block(chart, rendered.frame, rendered.events)
         for kind, code in embed_snippets_for(rendered).items():
             codes[(chart.id, kind)] = code
-        for link in download_links(chart, rendered.options):
+        for link in download_links(chart, rendered.options, rendered.lang):
             if hasattr(link, "href"):
                 hrefs[(chart.id, link.id["fmt"])] = link.href
     links = [

@@ -19,7 +19,7 @@ from dashboard.charts.render import Rendered
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import Freshness, failed_sources, of_render
-from dashboard.i18n import N_, day, gettext
+from dashboard.i18n import N_, day, gettext, parse_lang
 from data_sources import registry
 
 GRAPH_CONFIG: dcc.Graph.Config = {
@@ -48,8 +48,13 @@ _HIDDEN_COLUMNS = {
 }
 
 
-def download_links(chart: Chart, options: dict) -> list:
-    qs = query_string(chart, options)
+def download_links(chart: Chart, options: dict, lang: str = "en") -> list:
+    """The CSV and JSON links of a chart as filtered; a page in Armenian or Russian adds its
+    `lang=` (the JSON's title and description, and the Content-Language, follow it)."""
+    lang = parse_lang(lang)
+    qs = "&".join(
+        q for q in (query_string(chart, options), "" if lang == "en" else f"lang={lang}") if q
+    )
     return [
         html.A(
             "CSV",
@@ -258,7 +263,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                     html.Span(
                         [
                             " · " + gettext(lang, "Download") + " ",
-                            *download_links(chart, rendered.options),
+                            *download_links(chart, rendered.options, lang),
                         ],
                         className="pp-downloads",
                     ),
@@ -287,7 +292,8 @@ def embed_snippets_for(rendered: Rendered) -> dict[str, str]:
     from flask import has_request_context, request
 
     origin = request.host_url if has_request_context() else "http://127.0.0.1:8050/"
-    return snippets(origin, rendered.chart, rendered.options, rendered.reads.versions())
+    versions = rendered.reads.versions()
+    return snippets(origin, rendered.chart, rendered.options, versions, rendered.lang)
 
 
 def embed_block(rendered: Rendered) -> html.Details:

@@ -1,6 +1,8 @@
 """Chart downloads: /download/<chart>.csv|.json — exactly the rows a chart shows for the given
 query, with provenance per row, the active filters, the versions read (`X-Data-Versions`) and,
 with the event layer on, the events drawn over it. ETag from the versions read; 304 on match.
+`?lang=hy|ru`: the JSON's title and description in that language and `Content-Language` (the
+rows and their column names stay as cited).
 `?version=12,15` pins store versions (a frozen read, as for embeds); an id that is not a stored
 version, or one of a dataset the chart does not read, is a 400 naming `version`."""
 
@@ -18,6 +20,7 @@ from dashboard.charts.registry import CHARTS
 from dashboard.charts.render import Rendered, option_key, render
 from dashboard.data import door
 from dashboard.data.freshness import of_render
+from dashboard.i18n import gettext, parse_lang
 from dashboard.web.responses import respond
 
 _DRAWING_ONLY = ("start", "end", "when")
@@ -53,8 +56,9 @@ def _body(rendered: Rendered, fmt: str) -> tuple[str, str, str]:
         return body, "text/csv; charset=utf-8", name
     document = {
         "chart": chart.id,
-        "title": chart.title,
-        "description": chart.description,
+        "lang": rendered.lang,
+        "title": gettext(rendered.lang, chart.title),
+        "description": gettext(rendered.lang, chart.description),
         "filters": rendered.options,
         "sources": list(rendered.reads.present()),
         "versions": rendered.reads.versions(),
@@ -91,8 +95,10 @@ def chart_download(chart_id: str, fmt: str) -> Response:
         response.headers["Cache-Control"] = "public, max-age=300"
         return response
 
-    params = (chart.id, fmt, option_key(options))
+    lang = parse_lang(request.args.get("lang"))
+    params = (chart.id, fmt, option_key(options), lang)
     response, reads = respond("download", params, build, pinned)
+    response.headers["Content-Language"] = lang
     foreign = set(pinned or {}) - set(reads.sources())
     if foreign:
         message = f"version pins {sorted(foreign)}, which this chart does not read"

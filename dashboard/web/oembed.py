@@ -1,5 +1,6 @@
 """oEmbed 1.0 (https://oembed.com/): JSON `rich` answers for our embed and page URLs, and the
-discovery <link> every page carries."""
+discovery <link> every page carries. The language of the URL (`lang=hy|ru`) carries into the
+embed in the answer's `html`, and its title is in that language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dashboard.charts import kpis
 from dashboard.charts.chart import Chart
 from dashboard.charts.embed_snippets import embed_height, iframe
 from dashboard.charts.registry import CHARTS, for_page
+from dashboard.i18n import DEFAULT, gettext, parse_lang
 
 PAGES = {
     "/": "overview",
@@ -38,27 +40,32 @@ def _bounded(name: str) -> int | None:
     return int(raw)
 
 
-def _target(url: str) -> tuple[str, Chart | None, str | None]:
-    """(embed URL, chart, kpi id) for one of our URLs; raises LookupError otherwise."""
+def _target(url: str) -> tuple[str, Chart | None, str | None, str]:
+    """(embed URL, chart, kpi id, language) for one of our URLs; raises LookupError otherwise.
+    The URL's `lang=hy|ru` goes into the embed URL (English adds nothing)."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/") or "/"
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else request.host_url.rstrip("/")
+    options = parse_qs(parts.query)
+    lang = parse_lang(options.get("lang"))
+    in_lang = "" if lang == DEFAULT else f"lang={lang}"
     if path.startswith("/embed/kpi/") and path.removeprefix("/embed/kpi/") in kpis.BY_ID:
-        return f"{origin}{path}", None, path.removeprefix("/embed/kpi/")
+        kpi_id = path.removeprefix("/embed/kpi/")
+        return f"{origin}{path}" + (f"?{in_lang}" if in_lang else ""), None, kpi_id, lang
     if path.startswith("/embed/") and path.removeprefix("/embed/") in CHARTS:
         query = f"?{parts.query}" if parts.query else ""
-        return f"{origin}{path}{query}", CHARTS[path.removeprefix("/embed/")], None
+        return f"{origin}{path}{query}", CHARTS[path.removeprefix("/embed/")], None, lang
     page = PAGES.get(path)
     charts = for_page(page) if page else []
     if charts:  # a page URL embeds its first chart
         chart = charts[0]
-        options = parse_qs(parts.query)
-        query = "&".join(
+        kept = [
             f"{k}={quote(v[0])}"
             for k, v in options.items()
             if any(o.name == k for o in chart.options)
-        )
-        return f"{origin}/embed/{chart.id}" + (f"?{query}" if query else ""), chart, None
+        ]
+        query = "&".join(kept + ([in_lang] if in_lang else []))
+        return f"{origin}/embed/{chart.id}" + (f"?{query}" if query else ""), chart, None, lang
     raise LookupError(url)
 
 
@@ -76,13 +83,13 @@ def oembed() -> Response:
     if host and host != request.host:
         return _error(404, f"not a Pressure Points URL: {url}", "url")
     try:
-        embed, chart, kpi_id = _target(url)
+        embed, chart, kpi_id, lang = _target(url)
     except LookupError:
         return _error(404, f"no embeddable chart at {url}", "url")
     if chart is not None:
-        title, height = chart.title, embed_height(chart)
+        title, height = gettext(lang, chart.title), embed_height(chart)
     else:
-        title, height = kpis.BY_ID[str(kpi_id)].title, 170
+        title, height = gettext(lang, kpis.BY_ID[str(kpi_id)].title), 170
     width = min(maxwidth or 640, 640)
     height = min(maxheight or height, height)
     return jsonify(
