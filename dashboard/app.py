@@ -14,6 +14,7 @@ from flask import request
 from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
+from dashboard.pages._footer import footer
 from dashboard.pages._navbar import hreflang_links, navbar
 from dashboard.web import bundles, callback_cache, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
@@ -97,18 +98,7 @@ def layout() -> html.Div:
             dbc.Container(
                 [failure_banner(), html.Main(dash.page_container, id="pp-main")], fluid="lg"
             ),
-            html.Footer(
-                dbc.Container(
-                    [
-                        "Pressure Points: open data on Armenia's exposure to Russian "
-                        "levers. Every number links to its source; see ",
-                        html.A("Sources", href="/sources"),
-                        ".",
-                    ],
-                    fluid="lg",
-                ),
-                className="pp-footer small text-muted py-3 mt-4 border-top",
-            ),
+            footer(page_language()),
         ]
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 import plotly.graph_objects as go
@@ -135,3 +137,57 @@ def distinguish_series(fig: go.Figure) -> go.Figure:
                 shape = PATTERNS[bar_names.index(trace.name) % len(PATTERNS)]
                 trace.marker.pattern.shape = shape
     return fig
+
+
+# ---- Dark variant ------------------------------------------------------------------------------
+# Embeds with `?theme=dark` and their SVG/PNG images are drawn with these (server-side, below);
+# the app's pages draw the same kind of colours with CSS on Bootstrap's dark body
+# (dashboard/assets/pp.css, "Dark theme"), and embed.js with `?theme=auto`. Text on the paper is
+# at least 4.5:1 (tests/test_contrast.py); lines and markers keep their Okabe–Ito colours (each
+# at least 3:1 on the paper, WCAG 1.4.11) except black, drawn as the text colour.
+DARK = {
+    "paper": "#16181d",
+    "text": "#e8e8e8",
+    "note": "#c3c6c9",
+    "grid": "#33363d",
+    "zero": "#5a5f68",
+    "land": "#2a2d34",
+}
+_DARK_INKS = {"#000", "#000000", "black", "#222", "#333", "#555", "#777", "#777777"}
+_AXIS = re.compile(r"^[xy]axis\d*$")
+
+
+def _light_ink(value: object) -> object:
+    """Dark greys and black, which vanish on the dark paper, as the dark theme's text colour."""
+    if isinstance(value, str) and value.lower() in _DARK_INKS:
+        return DARK["text"] if value.lower() in ("#000", "#000000", "black") else DARK["note"]
+    return value
+
+
+def dark_figure(spec: dict) -> dict:
+    """A copy of a plotly figure (JSON) in the dark variant: paper and plot area, text, every
+    axis's gridlines, legend and note backgrounds, maps' land; black series and grey labels
+    lightened. `spec` is not changed."""
+    out = copy.deepcopy(spec)
+    layout = out.setdefault("layout", {})
+    layout.update(paper_bgcolor=DARK["paper"], plot_bgcolor=DARK["paper"])
+    layout["font"] = {**layout.get("font", {}), "color": DARK["text"]}
+    for name in {"xaxis", "yaxis", *(k for k in layout if _AXIS.match(k))}:
+        layout[name] = {
+            **layout.get(name, {}),
+            "gridcolor": DARK["grid"],
+            "zerolinecolor": DARK["zero"],
+        }
+    layout["legend"] = {**layout.get("legend", {}), "bgcolor": "rgba(0,0,0,0)"}
+    for note in layout.get("annotations", []):
+        if "bgcolor" in note:
+            note["bgcolor"] = "rgba(22,24,29,0.85)"
+        if isinstance(note.get("font"), dict):
+            note["font"]["color"] = _light_ink(note["font"].get("color")) or DARK["text"]
+    for name in [k for k in layout if k.startswith("geo")]:
+        layout[name] = {**layout[name], "bgcolor": DARK["paper"], "landcolor": DARK["land"]}
+    for trace in out.get("data", []):
+        for part in ("line", "marker", "textfont"):
+            if isinstance(trace.get(part), dict) and "color" in trace[part]:
+                trace[part]["color"] = _light_ink(trace[part]["color"])
+    return out

@@ -19,6 +19,7 @@ from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
 from dashboard.data.memo import peek
+from dashboard.figures.theme import dark_figure
 from dashboard.i18n import N_, day, gettext, parse_lang
 from dashboard.web import embed_static, image_slots
 from dashboard.web.embed_static import STATIC
@@ -80,22 +81,11 @@ def check_pins(pinned: dict[str, int] | None, reads: Reads) -> None:
         )
 
 
-def dark_layout(layout: dict) -> dict:
-    """The dark theme applied server-side (static images; embed.js does the same in the page)."""
-    out = json.loads(json.dumps(layout))
-    out.update(paper_bgcolor="#16181d", plot_bgcolor="#16181d")
-    out["font"] = {**out.get("font", {}), "color": "#e8e8e8"}
-    for axis in ("xaxis", "yaxis"):
-        out[axis] = {**out.get(axis, {}), "gridcolor": "#333", "zerolinecolor": "#444"}
-    if "geo" in out:
-        out["geo"] = {**out["geo"], "bgcolor": "#16181d", "landcolor": "#2a2d34"}
-    return out
-
-
 def figure_spec(rendered: Rendered, theme: str) -> dict:
     spec = json.loads(pio.to_json(rendered.spec, validate=False))
-    layout = {**spec.get("layout", {}), "height": rendered.chart.height, "autosize": True}
-    spec["layout"] = dark_layout(layout) if theme == "dark" else layout
+    spec["layout"] = {**spec.get("layout", {}), "height": rendered.chart.height, "autosize": True}
+    if theme == "dark":  # `auto` is light here; embed.js darkens it for a dark-mode reader
+        spec = dark_figure(spec)
     spec["config"] = {
         "responsive": True,
         "displaylogo": False,
