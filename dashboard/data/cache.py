@@ -5,9 +5,16 @@ caches a build together with the reads it made).
   default; RedisCache when REDIS_URL is set, so every gunicorn worker and dyno shares entries.
   A Redis outage is logged once and served uncached, never an error page.
 - `local()`: this process only — immutable store versions and short-lived status snapshots.
+- `last_good()`: the last good copy of each embed, image and KPI card, served while the store is
+  down (`dashboard.web.stale`); shared like `shared()`, keyed per route and query, not version.
 
 Keys carry the versions a build read, so a promotion changes the key: nothing is invalidated by
 hand and nothing waits for a TTL (the TTL on Redis only bounds memory).
+
+Every in-process cache is a `Bounded` one: at most a number of entries and, for pickled values,
+of bytes, least recently used out first. Redis is bounded by its own configuration: it needs
+`maxmemory` and `maxmemory-policy allkeys-lru` (or another evicting policy); a Redis that would
+refuse writes instead (`noeviction`, Redis's default) is named in a warning at start-up.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from time import time
 from typing import Any
 
 from cachelib.serializers import SimpleSerializer
@@ -27,6 +35,109 @@ from data_sources import config
 log = logging.getLogger(__name__)
 REDIS_TIMEOUT = 7 * 24 * 3600  # seconds; entries are keyed by version, this only bounds memory
 _PREFIX = "pp:"
+SHARED_MAX_ENTRIES = 2048  # the in-process shared cache (no REDIS_URL): whole responses,
+SHARED_MAX_BYTES = 64 * 1024 * 1024  # rendered charts and callback answers, pickled
+
+
+class Bounded(SimpleCache):
+    """flask-caching's SimpleCache with a bound it keeps: after every write at most `threshold`
+    entries and, counting values stored as bytes (pickled), at most `max_bytes`; the least
+    recently used entries go first.
+
+    cachelib's own pruning runs before an insert (so it holds threshold + 1 entries) and counts
+    an entry that never expires (timeout 0, as all of ours) as expired, dropping every such entry
+    at once: https://github.com/pallets-eco/cachelib/blob/main/src/cachelib/simple.py
+    (`_prune`, `_remove_expired`)."""
+
+    def __init__(
+        self, threshold: int, default_timeout: int = 0, max_bytes: int | None = None
+    ) -> None:
+        super().__init__(threshold=threshold, default_timeout=default_timeout)
+        self.max_bytes = max_bytes
+        self.bytes = 0
+
+    @staticmethod
+    def _size(stored: Any) -> int:
+        return len(stored) if isinstance(stored, bytes | bytearray) else 0
+
+    def _pop(self, key: str) -> tuple[int, Any] | None:
+        item = self._cache.pop(key, None)
+        if item is not None:
+            self.bytes -= self._size(item[1])
+        return item
+
+    def _evict(self) -> None:
+        while self._cache and (
+            len(self._cache) > self._threshold
+            or (self.max_bytes is not None and self.bytes > self.max_bytes)
+        ):
+            self._pop(next(iter(self._cache)))  # dicts keep order: least recently used first
+
+    def _prune(self) -> None:  # cachelib's; `set` evicts after inserting instead
+        pass
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            item = self._pop(key)
+            if item is None:
+                return None
+            expires, stored = item
+            if expires != 0 and expires <= time():
+                return None
+            self._cache[key] = item  # now the most recently used
+            self.bytes += self._size(stored)
+            return self.serializer.loads(stored)
+
+    def set(self, key: str, value: Any, timeout: Any = None) -> bool:
+        with self._lock:
+            stored = self.serializer.dumps(value)
+            self._pop(key)
+            self._cache[key] = (self._normalize_timeout(timeout), stored)
+            self.bytes += self._size(stored)
+            self._evict()
+            return True
+
+    def add(self, key: str, value: Any, timeout: Any = None) -> bool:
+        with self._lock:
+            return False if self.has(key) else self.set(key, value, timeout)
+
+    def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._pop(key) is not None
+
+    def clear(self) -> bool:
+        with self._lock:
+            self._cache.clear()
+            self.bytes = 0
+            return True
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
+def warn_if_unbounded(backend: BaseCache) -> str | None:
+    """A Redis that would refuse writes when full (`maxmemory-policy noeviction`, its default)
+    or has no memory limit: log a warning once, at start-up, and return it (None when fine or
+    not Redis). Redis answers INFO even where CONFIG is disabled (managed services)."""
+    client = getattr(backend, "_write_client", None)
+    if not isinstance(backend, RedisCache) or client is None:
+        return None
+    try:
+        memory = client.info("memory")
+    except Exception as exc:  # down or refusing: Guarded logs the outage on first use
+        log.debug("REDIS_URL: could not read INFO memory: %s", exc)
+        return None
+    policy, limit = memory.get("maxmemory_policy"), int(memory.get("maxmemory") or 0)
+    problem = None
+    if policy == "noeviction":
+        problem = "maxmemory-policy is noeviction: a full Redis refuses new cache entries"
+    elif limit == 0:
+        problem = "maxmemory is 0: the cache grows until Redis's host runs out of memory"
+    if problem is None:
+        return None
+    message = f"REDIS_URL: {problem}; set maxmemory and maxmemory-policy allkeys-lru"
+    log.warning(message)
+    return message
 
 
 class Guarded:
@@ -74,15 +185,18 @@ _backends: dict[str, Guarded] = {}
 _backends_lock = threading.Lock()
 
 
-def _make_shared() -> Guarded:
-    url = config.env("REDIS_URL")
-    if not url:
-        return Guarded(SimpleCache(threshold=2048, default_timeout=0), "in-process")
+def _redis(url: str, prefix: str, timeout: int) -> RedisCache:
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    backend = RedisCache(host=client, default_timeout=REDIS_TIMEOUT, key_prefix=_PREFIX)
-    return Guarded(backend, "redis")
+    return RedisCache(host=client, default_timeout=timeout, key_prefix=prefix)
+
+
+def _make_shared() -> Guarded:
+    url = config.env("REDIS_URL")
+    if not url:
+        return Guarded(Bounded(SHARED_MAX_ENTRIES, max_bytes=SHARED_MAX_BYTES), "in-process")
+    return Guarded(_redis(url, _PREFIX, REDIS_TIMEOUT), "redis")
 
 
 def shared() -> Guarded:
@@ -90,6 +204,7 @@ def shared() -> Guarded:
     with _backends_lock:
         if "shared" not in _backends:
             _backends["shared"] = _make_shared()
+            warn_if_unbounded(_backends["shared"].backend)
         return _backends["shared"]
 
 
@@ -105,7 +220,9 @@ class _AsIs(SimpleSerializer):
         return bvalue
 
 
-class LocalCache(SimpleCache):
+class LocalCache(Bounded):
+    """Bounded by entries only: its values are live objects, not bytes."""
+
     serializer = _AsIs()
 
 
@@ -126,9 +243,39 @@ def hot() -> Guarded:
         return _backends["hot"]
 
 
+# Last good copies: at most LAST_GOOD_SLOTS entries (the caller hashes its key into a slot, so
+# Redis holds no more than the process does), each at most LAST_GOOD_MAX_BYTES: a bound of
+# 256 MiB, in practice far less (an embed is ~10-100 kB, a PNG ~100 kB).
+LAST_GOOD_SLOTS = 512
+LAST_GOOD_MAX_BYTES = 512 * 1024
+LAST_GOOD_TIMEOUT = 30 * 24 * 3600  # seconds; Redis only (a copy is rewritten while in use)
+
+
+def last_good() -> Guarded:
+    """Last good copies for stale-if-error, shared across workers when REDIS_URL is set."""
+    with _backends_lock:
+        if "last_good" not in _backends:
+            url = config.env("REDIS_URL")
+            backend: BaseCache = (
+                _redis(url, _PREFIX + "last-good:", LAST_GOOD_TIMEOUT)
+                if url
+                else LocalCache(threshold=LAST_GOOD_SLOTS + 1, default_timeout=0)
+            )
+            _backends["last_good"] = Guarded(backend, "last-good")
+        return _backends["last_good"]
+
+
+def marks() -> Guarded:
+    """This process only: short-lived marks of what was recently written elsewhere (bounded)."""
+    with _backends_lock:
+        if "marks" not in _backends:
+            _backends["marks"] = Guarded(LocalCache(threshold=4096, default_timeout=0), "marks")
+        return _backends["marks"]
+
+
 def clear() -> None:
     """Forget everything (tests, switching stores)."""
-    for backend in (local(), hot(), shared()):
+    for backend in (local(), hot(), shared(), last_good(), marks()):
         backend.clear()
 
 

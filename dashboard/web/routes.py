@@ -15,6 +15,7 @@ from dashboard.web import (
     feeds,
     health,
     oembed,
+    stale,
 )
 
 
@@ -25,6 +26,7 @@ def register(server: Flask) -> None:
     api_scenarios.register(server)
     embed.register(server)
     embed_kpi.register(server)
+    stale.install(server)  # embeds, images, KPI cards: their last good copy while the store is down
     oembed.register(server)
     downloads.register(server)
     health.register(server)
