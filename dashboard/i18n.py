@@ -13,7 +13,7 @@ import gettext as _gettext
 import io
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date as _babel_date
@@ -41,7 +41,7 @@ def N_(message: str) -> str:  # noqa: N802  (the gettext convention for "mark, d
     return message
 
 
-@cache
+@lru_cache(maxsize=len(LANGS))  # bounded: gettext passes parse_lang's en, hy or ru
 def translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalog of `lang` (English and a missing catalog: the msgids themselves)."""
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
