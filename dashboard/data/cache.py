@@ -5,6 +5,8 @@ caches a build together with the reads it made).
   default; RedisCache when REDIS_URL is set, so every gunicorn worker and dyno shares entries.
   A Redis outage is logged once and served uncached, never an error page.
 - `local()`: this process only — immutable store versions and short-lived status snapshots.
+- `last_good()`: the last good copy of each embed, image and KPI card, served while the store is
+  down (`dashboard.web.stale`); shared like `shared()`, keyed per route and query, not version.
 
 Keys carry the versions a build read, so a promotion changes the key: nothing is invalidated by
 hand and nothing waits for a TTL (the TTL on Redis only bounds memory).
@@ -183,15 +185,18 @@ _backends: dict[str, Guarded] = {}
 _backends_lock = threading.Lock()
 
 
+def _redis(url: str, prefix: str, timeout: int) -> RedisCache:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return RedisCache(host=client, default_timeout=timeout, key_prefix=prefix)
+
+
 def _make_shared() -> Guarded:
     url = config.env("REDIS_URL")
     if not url:
         return Guarded(Bounded(SHARED_MAX_ENTRIES, max_bytes=SHARED_MAX_BYTES), "in-process")
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    backend = RedisCache(host=client, default_timeout=REDIS_TIMEOUT, key_prefix=_PREFIX)
-    return Guarded(backend, "redis")
+    return Guarded(_redis(url, _PREFIX, REDIS_TIMEOUT), "redis")
 
 
 def shared() -> Guarded:
@@ -238,9 +243,39 @@ def hot() -> Guarded:
         return _backends["hot"]
 
 
+# Last good copies: at most LAST_GOOD_SLOTS entries (the caller hashes its key into a slot, so
+# Redis holds no more than the process does), each at most LAST_GOOD_MAX_BYTES: a bound of
+# 256 MiB, in practice far less (an embed is ~10-100 kB, a PNG ~100 kB).
+LAST_GOOD_SLOTS = 512
+LAST_GOOD_MAX_BYTES = 512 * 1024
+LAST_GOOD_TIMEOUT = 30 * 24 * 3600  # seconds; Redis only (a copy is rewritten while in use)
+
+
+def last_good() -> Guarded:
+    """Last good copies for stale-if-error, shared across workers when REDIS_URL is set."""
+    with _backends_lock:
+        if "last_good" not in _backends:
+            url = config.env("REDIS_URL")
+            backend: BaseCache = (
+                _redis(url, _PREFIX + "last-good:", LAST_GOOD_TIMEOUT)
+                if url
+                else LocalCache(threshold=LAST_GOOD_SLOTS + 1, default_timeout=0)
+            )
+            _backends["last_good"] = Guarded(backend, "last-good")
+        return _backends["last_good"]
+
+
+def marks() -> Guarded:
+    """This process only: short-lived marks of what was recently written elsewhere (bounded)."""
+    with _backends_lock:
+        if "marks" not in _backends:
+            _backends["marks"] = Guarded(LocalCache(threshold=4096, default_timeout=0), "marks")
+        return _backends["marks"]
+
+
 def clear() -> None:
     """Forget everything (tests, switching stores)."""
-    for backend in (local(), hot(), shared()):
+    for backend in (local(), hot(), shared(), last_good(), marks()):
         backend.clear()
 
 
