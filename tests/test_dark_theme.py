@@ -172,3 +172,20 @@ def test_the_switch_is_kept_in_local_storage_across_a_reload(live_url, browser) 
         assert visit.errors == []
     finally:
         visit.close()
+
+
+@pytest.mark.browser
+def test_an_embed_with_theme_dark_is_drawn_dark(live_url, browser) -> None:  # noqa: F811
+    visit = Visit(browser, live_url + "/embed/gas_border_price?theme=dark", 800)
+    try:
+        page = visit.page
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        colours = page.evaluate(
+            """() => ({body: getComputedStyle(document.body).backgroundColor,
+                       paper: getComputedStyle(document.querySelector(".js-plotly-plot .main-svg"))
+                              .backgroundColor})"""
+        )
+        assert colours == {"body": "rgb(22, 24, 29)", "paper": "rgb(22, 24, 29)"}
+        assert visit.errors == []
+    finally:
+        visit.close()
