@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def msgids() -> set[str]:
 
 
 def test_extraction_finds_the_chrome_titles_and_nav(msgids) -> None:
-    assert {"Source", "as of", "Data table", "Embed", "Download", "Upper Lars"} <= msgids
+    assert {"Source", "as of %(date)s", "Data table", "Embed", "Download", "Upper Lars"} <= msgids
     assert {chart.title for chart in CHARTS.values()} <= msgids
     assert len(msgids) > 60
 
@@ -147,3 +148,22 @@ def test_chart_callback_answers_in_the_page_language(dash_store) -> None:
 
     line = subtitle(of_render(rendered.reads, rendered.frame), rendered.lang)
     assert "դրությամբ" in str(line) and "Աղբյուր" in str(source_line(rendered.reads, "hy"))
+
+
+def test_as_of_puts_the_date_where_each_language_wants_it(dash_store) -> None:
+    """One message with a placeholder, so Armenian can put the date before the word."""
+    from dashboard.data.freshness import Freshness
+    from dashboard.pages._components import subtitle
+
+    fresh = Freshness("2026-11-03", None, stale=[("worldbank", "2026-10-01")], failed=[])
+    lines = {
+        lang: "".join(c if isinstance(c, str) else str(c.children) for c in subtitle(fresh, lang))
+        for lang in ("en", "hy", "ru")
+    }
+    assert "as of Nov 3, 2026" in lines["en"] and "worldbank stale since Oct 1, 2026" in lines["en"]
+    assert "2026 թ. նոյ 3-ի դրությամբ" in lines["hy"]  # the date, then "as of"
+    assert "հնացած է 2026 թ. հոկ 1-ից" in lines["hy"]
+    assert "по состоянию на 3 нояб. 2026\u202fг." in lines["ru"]
+    assert "устарело с 1 окт. 2026\u202fг." in lines["ru"]
+    embed = app.server.test_client().get("/embed/electricity_mix?lang=hy").get_data(as_text=True)
+    assert re.search(r"\d-ի դրությամբ", embed) and "դրությամբ 20" not in embed

@@ -77,17 +77,21 @@ def download_links(chart: Chart, options: dict, lang: str = "en") -> list:
 def subtitle(fresh: Freshness, lang: str = "en") -> list:
     """ "Data to <date> · as of <date>" and the stale/failed badges, in `lang` (dates by Babel)."""
     parts: list = []
-    stale_since, failed = gettext(lang, "stale since"), gettext(lang, "last refresh failed")
+    # Whole phrases with a placeholder: Armenian puts the date before the word ("... դրությամբ")
+    stale_since, failed = (
+        gettext(lang, "stale since %(date)s"),
+        gettext(lang, "last refresh failed"),
+    )
     if fresh.data_to:
         parts.append(gettext(lang, "Data to") + " " + day(fresh.data_to, lang))
     if fresh.as_of:
-        parts.append(gettext(lang, "as of") + " " + day(fresh.as_of, lang))
+        parts.append(gettext(lang, "as of %(date)s") % {"date": day(fresh.as_of, lang)})
     children: list = [" · ".join(parts) or gettext(lang, "No data yet")]
     for source_id, since in fresh.stale:
         children += [
             " ",
             dbc.Badge(
-                f"{source_id} {stale_since} {day(since, lang)}",
+                f"{source_id} " + stale_since % {"date": day(since, lang)},
                 color="warning",
                 text_color="dark",
                 className="pp-stale",

@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 LABELS = {  # the embed's chrome; the words are catalog messages (dashboard/locale)
     "source": N_("Source"),
-    "as_of": N_("as of"),
+    "as_of": N_("as of %(date)s"),  # a placeholder: Armenian puts the date first
     "data_to": N_("data to"),
     "full": N_("Full view"),
-    "stale": N_("stale since"),
+    "stale": N_("stale since %(date)s"),
 }
 THEMES = ("light", "dark", "auto")
 EXPORT_ATTEMPTS = 3
@@ -148,9 +148,11 @@ def _asof_html(rendered: Rendered, labels: dict[str, str], lang: str) -> str:
     if fresh.data_to:
         parts.append(f"{labels['data_to']} {escape(day(fresh.data_to, lang))}")
     if fresh.as_of:
-        parts.append(f"{labels['as_of']} {escape(day(fresh.as_of, lang))}")
+        parts.append(labels["as_of"] % {"date": escape(day(fresh.as_of, lang))})
     stale = "".join(
-        f' <span class="pp-stale">{escape(s)}: {labels["stale"]} {escape(day(since, lang))}</span>'
+        f' <span class="pp-stale">{escape(s)}: '
+        + labels["stale"] % {"date": escape(day(since, lang))}
+        + "</span>"
         for s, since in fresh.stale
     )
     return " · ".join(parts) + stale
