@@ -23,6 +23,7 @@ from data_sources.store import Store
 from tests.pg_cluster import Cluster
 from tests.test_hardening import CHART, KPI, outage_cluster  # noqa: F401  (a fixture)
 
+REASON = "store-unavailable"
 OTHER = next(c for c in sorted(CHARTS) if c != CHART and not c.startswith("scenario"))
 NOTE_RU = gettext("ru", stale.NOTE).split("%(when)s")[0]
 NOTE_EN = stale.NOTE.split("%(when)s")[0]
@@ -188,3 +189,61 @@ def test_copies_are_bounded(sqlite_outage: Breakable, monkeypatch: pytest.Monkey
     _fresh(client.get(first))
     sqlite_outage.breaks()
     assert client.get(first).status_code == 503  # too big to keep
+
+
+@pytest.mark.services
+def test_with_redis_a_copy_made_by_one_worker_serves_another(
+    sqlite_outage: Breakable, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    cache.reset_backends()
+    try:
+        client = app.server.test_client()
+        path = f"/embed/{CHART}?lang=ru"
+        before = client.get(path)
+        _fresh(before)
+        cache.reset_backends()  # another worker: none of this one's memory, the same Redis
+        sqlite_outage.breaks()
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers[stale.HEADER] == REASON
+        assert NOTE_RU in response.get_data(as_text=True)
+    finally:
+        cache.clear()
+        monkeypatch.delenv("REDIS_URL")
+        cache.reset_backends()
+
+
+@pytest.mark.browser
+def test_the_stale_note_is_visible_and_accessible(
+    sqlite_outage: Breakable,
+    browser,  # type: ignore[no-untyped-def]
+) -> None:
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.test_accessibility import axe_violations
+    from tests.test_browser import Visit
+
+    def serve(environ, start_response):  # type: ignore[no-untyped-def]
+        if door._store is not sqlite_outage.store:  # the session's live server may move it
+            door.set_store(sqlite_outage.store)
+        return app.server(environ, start_response)
+
+    httpd = make_server("127.0.0.1", 0, serve, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_port}/embed/{CHART}?lang=ru&theme=dark"
+    try:
+        Visit(browser, url, 640).close()  # served once while the store is up
+        sqlite_outage.breaks()
+        visit = Visit(browser, url, 640)
+        try:
+            note = visit.page.locator(".pp-stale-note")
+            note.wait_for(state="visible", timeout=30_000)
+            assert note.inner_text().startswith(NOTE_RU.strip())
+            visit.page.locator(".js-plotly-plot").wait_for(timeout=30_000)  # the chart too
+            assert axe_violations(visit.page) == []
+        finally:
+            visit.close()
+    finally:
+        httpd.shutdown()
