@@ -1,8 +1,10 @@
 """What a store outage looks like from outside, for every route: the data door raises
 `StoreUnavailable`; this turns it into a 503 with `Retry-After` — JSON for machine routes
 (API, downloads, embeds, images, KPI cards, oEmbed, Dash callbacks, /healthz) and a readable
-"temporarily unavailable" page for pages. Nothing is cached while the store is down, so the
-first request after it comes back is served normally (no restart).
+"temporarily unavailable" page for pages. Embeds, chart images and KPI cards that were served
+before answer their last good copy instead (200, `X-PP-Stale: store-unavailable`; see
+`dashboard.web.stale`). Nothing is cached while the store is down, so the first request after it
+comes back is served normally (no restart).
 
 It also opens the data door's request scope around every request (`door.begin_request`), so
 all reads of one request share one snapshot of current versions.
