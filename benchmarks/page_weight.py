@@ -1,6 +1,7 @@
-"""Benchmark: bytes transferred (compressed, as on the wire) and time to the first drawn chart
-for every dashboard page in headless Chromium with a cold cache, against a minimal default Dash
-app with one line chart (the baseline) measured in the same run.
+"""Benchmark: bytes transferred (compressed, as on the wire), the plotly.js bundle loaded and time
+to the first drawn chart for every dashboard page (pages without charts: bytes only) in headless
+Chromium with a cold cache, against a minimal default Dash app with one line chart (the
+baseline) measured in the same run.
 
 Run by hand: `.venv/bin/python benchmarks/page_weight.py`. Not a test.
 """
@@ -67,6 +68,32 @@ def measure(browser, url: str) -> tuple[int, float]:  # type: ignore[no-untyped-
     return total["bytes"], first_chart
 
 
+def measure_page(browser, url: str, charts: bool) -> tuple[int, float | None, str]:  # type: ignore[no-untyped-def]
+    """(bytes on the wire, ms to the first drawn chart or None for a page without charts, which
+    plotly.js bundle the page loaded), cold cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    total = {"bytes": 0}
+    scripts: list[str] = []
+    cdp.on(
+        "Network.loadingFinished",
+        lambda event: total.__setitem__("bytes", total["bytes"] + event["encodedDataLength"]),
+    )
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(url)
+    first_chart = None
+    if charts:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        first_chart = page.evaluate("performance.now()")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    plotly = [u.rsplit("/", 1)[-1].split("-4.")[0] for u in scripts if "plotly" in u]
+    return total["bytes"], first_chart, ", ".join(plotly) or "none"
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -83,7 +110,13 @@ def main() -> None:
     gzip_url = serve(baseline_app(compress=True))
     import dash
 
-    pages = [(p["path"], p["name"]) for p in dash.page_registry.values() if p["path"] != "/sources"]
+    from dashboard.charts.registry import for_page
+
+    pages = [
+        (p["path"], p["name"], bool(for_page(p["module"].rsplit(".", 1)[-1])))
+        for p in dash.page_registry.values()
+        if p["path"] != "/404"
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=FLAGS
@@ -99,17 +132,21 @@ def main() -> None:
             f"(medians of {RUNS})\n"
         )
         print(
-            "| page | KB on the wire | × baseline | × compressed baseline | first chart (ms) "
-            "| × baseline |"
+            "| page | plotly.js | KB on the wire | × baseline | × compressed baseline "
+            "| first chart (ms) | × baseline |"
         )
-        print("|---|---:|---:|---:|---:|---:|")
-        for path, name in pages:
-            runs = [measure(browser, app_url + path) for _ in range(RUNS)]
-            size = statistics.median(b for b, _ in runs)
-            ms = statistics.median(t for _, t in runs)
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for path, name, charts in pages:
+            runs = [measure_page(browser, app_url + path, charts) for _ in range(RUNS)]
+            size = statistics.median(b for b, _, _ in runs)
+            drawn = [t for _, t, _ in runs if t is not None]
+            timing = "— | —"
+            if drawn:
+                ms = statistics.median(drawn)
+                timing = f"{ms:,.0f} | {ms / base_ms:.2f}"
             print(
-                f"| {name} (`{path}`) | {size / 1024:,.0f} | {size / base_bytes:.2f} | "
-                f"{size / gz_bytes:.2f} | {ms:,.0f} | {ms / base_ms:.2f} |"
+                f"| {name} (`{path}`) | {runs[0][2]} | {size / 1024:,.0f} | "
+                f"{size / base_bytes:.3f} | {size / gz_bytes:.2f} | {timing} |"
             )
         browser.close()
 
