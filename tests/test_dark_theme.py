@@ -189,3 +189,21 @@ def test_an_embed_with_theme_dark_is_drawn_dark(live_url, browser) -> None:  # n
         assert visit.errors == []
     finally:
         visit.close()
+
+
+@pytest.mark.browser
+def test_an_auto_embed_follows_a_dark_reader_on_every_axis(live_url, browser) -> None:  # noqa: F811
+    visit = Visit(browser, "about:blank", 800)
+    try:
+        page = visit.page
+        page.emulate_media(color_scheme="dark")
+        page.goto(live_url + "/embed/gas_imports_by_supplier?theme=auto", wait_until="networkidle")
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        layout = page.evaluate(
+            """() => { const l = document.querySelector(".js-plotly-plot").layout;
+                       return [l.paper_bgcolor, l.yaxis.gridcolor, l.yaxis2.gridcolor]; }"""
+        )
+        assert layout == [DARK["paper"], DARK["grid"], DARK["grid"]]
+        assert visit.errors == []
+    finally:
+        visit.close()

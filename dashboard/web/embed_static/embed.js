@@ -19,14 +19,17 @@
       (body.dataset.theme === "auto" && query !== null && query.matches);
   }
 
+  // The dark variant for ?theme=auto (the server draws ?theme=dark itself): the colours of
+  // dashboard/figures/theme.py's DARK, on every axis of small multiples too.
   function themed(layout) {
     var out = JSON.parse(JSON.stringify(layout));
     if (!isDark()) { return out; }
     out.paper_bgcolor = "#16181d";
     out.plot_bgcolor = "#16181d";
     out.font = Object.assign({}, out.font, {color: "#e8e8e8"});
-    ["xaxis", "yaxis"].forEach(function (axis) {
-      out[axis] = Object.assign({}, out[axis], {gridcolor: "#333", zerolinecolor: "#444"});
+    var axes = Object.keys(out).filter(function (key) { return /^[xy]axis\d*$/.test(key); });
+    ["xaxis", "yaxis"].concat(axes).forEach(function (axis) {
+      out[axis] = Object.assign({}, out[axis], {gridcolor: "#33363d", zerolinecolor: "#5a5f68"});
     });
     if (out.geo) {
       out.geo = Object.assign({}, out.geo, {bgcolor: "#16181d", landcolor: "#2a2d34"});
