@@ -60,6 +60,21 @@ def test_page_has_no_serious_axe_violations(path, page_id, width, live_url, brow
         visit.close()
 
 
+@pytest.mark.parametrize(("path", "page_id"), PAGES)
+def test_page_in_dark_has_no_serious_axe_violations(path, page_id, live_url, browser) -> None:  # noqa: F811
+    """The same on every page for a reader whose system prefers dark (the theme's "Auto"):
+    colour contrast of text, links, badges and the footer's switch in Bootstrap's dark mode."""
+    visit = Visit(browser, "about:blank", WIDTHS[0])
+    try:
+        visit.page.emulate_media(color_scheme="dark")
+        visit.page.goto(live_url + path, wait_until="networkidle")
+        wait_for_charts(visit, len(for_page(page_id)))
+        assert visit.page.get_attribute("html", "data-bs-theme") == "dark"
+        assert axe_violations(visit.page) == []
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_embeds_and_kpi_cards_have_no_serious_axe_violations(width, live_url, browser) -> None:  # noqa: F811
     """Every chart embed (live and the static image page) and every KPI card."""
