@@ -95,7 +95,7 @@ def test_an_event_refresh_reaches_embeds_images_and_downloads(backend, monkeypat
     assert all(r.status_code == 200 for r in pinned.values())
     # Cached: the same bytes and a 304 for the ETag just served.
     again = client.get(embed, headers={"If-None-Match": before[embed].headers["ETag"]})
-    assert again.status_code == 304
+    assert again.status_code == 304, (again.headers.get("ETag"), before[embed].headers["ETag"])
 
     _with_new_clash(monkeypatch)
     report = refresh(backend, [curated.curated_source("border_clashes")])

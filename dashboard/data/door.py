@@ -160,11 +160,13 @@ class _Context:
     pins: Mapping[str, int]
     current: Mapping[str, int]
     reads: Reads
+    generation: tuple[str, object] | None = None  # the promotion marker `current` came from
 
 
 _stack: contextvars.ContextVar[tuple[_Context, ...]] = contextvars.ContextVar("reads", default=())
-# The current-versions snapshot of the request being served (None outside a request scope).
-_request: contextvars.ContextVar[dict[str, dict[str, int]] | None] = contextvars.ContextVar(
+# The current-versions snapshot of the request being served (None outside a request scope):
+# store url -> (promotion marker, versions); url + "#changes" -> the newest change record.
+_request: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "request_snapshot", default=None
 )
 
@@ -195,7 +197,8 @@ def reading(pins: Mapping[str, int] | None = None) -> Iterator[Reads]:
         parent = outer[-1]
         context = _Context(parent.frozen, parent.pins, parent.current, Reads())
     else:
-        context = _Context(False, {}, current_versions(), Reads())
+        generation, current = _snapshot()
+        context = _Context(False, {}, dict(current), Reads(), generation)
     token = _stack.set((*outer, context))
     try:
         yield context.reads
@@ -221,6 +224,18 @@ def current_reads() -> Reads:
 def frozen() -> bool:
     stack = _stack.get()
     return bool(stack) and stack[-1].frozen
+
+
+def snapshot_token() -> tuple[object, ...]:
+    """What decides the versions every read here resolves to, cheaply comparable: the pins of a
+    frozen context, else the store and its promotion marker as of this request's snapshot.
+    Equal tokens mean equal versions for every source (`memo` uses it to skip re-keying)."""
+    stack = _stack.get()
+    if stack and stack[-1].frozen:
+        return ("pins", store().url, tuple(sorted(stack[-1].pins.items())))
+    if stack and stack[-1].generation is not None:
+        return ("current", stack[-1].generation)
+    return ("current", _snapshot()[0])
 
 
 def _resolve(source_id: str) -> int | None:
@@ -288,18 +303,24 @@ def _load_version(source_id: str, version_id: int) -> tuple[VersionInfo, pd.Data
 def current_versions() -> dict[str, int]:
     """source id -> current version id: one query per request (inside `begin_request`), else at
     most one every CURRENT_TTL seconds."""
+    return dict(_snapshot()[1])
+
+
+def _snapshot() -> tuple[tuple[str, object], Mapping[str, int]]:
+    """(store url and promotion marker, current versions): the request's snapshot, taken on its
+    first read; outside a request reused for CURRENT_TTL seconds. Callers must not mutate it."""
     s = store()
     scope = _request.get()
     if scope is not None:
         if s.url not in scope:
             scope[s.url] = _query_current(s)
-        return dict(scope[s.url])
+        return scope[s.url]
     key = cache.key("current", s.url)
     hit = cache.local().get(key)
     if hit is None:
         hit = _query_current(s)
         cache.local().set(key, hit, timeout=CURRENT_TTL)
-    return dict(hit)
+    return hit
 
 
 def _latest_change() -> int | None:
@@ -373,18 +394,19 @@ def revised_on(reads: Reads) -> datetime | None:
     return newest
 
 
-def _query_current(s: Store) -> dict[str, int]:
-    """Current versions, re-read only when the store's promotion marker moved (one tiny query;
-    the full map is kept in this process between promotions)."""
+def _query_current(s: Store) -> tuple[tuple[str, object], Mapping[str, int]]:
+    """The promotion marker and current versions, re-read only when the store's marker moved
+    (one tiny query). The same objects are returned until the next promotion."""
     with _guard():
         generation = s.generation()
-        key = cache.key("current-map", s.url)
+        key = "current-map:" + s.url  # asked once per request: a plain key, no hashing
         cached = cache.local().get(key)
-        if cached is not None and cached[0] == generation:
-            return dict(cached[1])
+        if cached is not None and cached[0][1] == generation:
+            return cached
         found = {source_id: info.id for source_id, info in s.current_versions().items()}
-    cache.local().set(key, (generation, found))
-    return found
+    snapshot = ((s.url, generation), found)
+    cache.local().set(key, snapshot)
+    return snapshot
 
 
 def version_info(source_id: str, version_id: int) -> VersionInfo | None:

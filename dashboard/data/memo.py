@@ -3,13 +3,43 @@ and hand back what the build read so keys, ETags, "as of" and pins come from the
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from dashboard.data import cache, door
-from dashboard.data.door import Reads
+from dashboard.data.door import CHANGE_LOG, Reads
 
 T = TypeVar("T")
+RECENT_MAX = 1024  # (kind, params) entries of the per-process fast path
+
+
+@dataclass(frozen=True)
+class _Recent:
+    """A hit as last served in this process, with what its key was derived from."""
+
+    token: tuple[object, ...]  # door.snapshot_token(): the pins, or store + promotion marker
+    statuses: object  # the status snapshot object its freshness states came from (None: frozen)
+    change: int | None  # the newest change record it saw, if it read the change log
+    value: Any
+    reads: Reads
+    key: str
+
+
+_recent: OrderedDict[tuple[str, str], _Recent] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _still(entry: _Recent) -> bool:
+    """The entry's key would come out the same now: same pins or promotion marker, the same
+    status snapshot (it is refreshed every door.STATUS_TTL s) and the same change-log head."""
+    if entry.token != door.snapshot_token():
+        return False
+    if entry.statuses is not None and entry.statuses is not door.statuses():
+        return False
+    return CHANGE_LOG not in entry.reads or entry.change == door.versions_for([CHANGE_LOG])[0][1]
 
 
 def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
@@ -19,7 +49,57 @@ def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, s
     current versions and freshness (`door.signature`). A build that now reads other sources
     necessarily read a source whose version changed, so the key changed too: a stale entry is
     never served. Reads of a hit are replayed into the enclosing read context.
+
+    A repeated hit in this process skips re-deriving the key while nothing it was derived from
+    has moved (no promotion, the same status snapshot): the cost of a cached response is then
+    the request's one promotion-marker query and a dictionary lookup.
     """
+    recent_key = (kind, repr(params))
+    with _recent_lock:
+        recent = _recent.get(recent_key)
+    if recent is not None and _still(recent):
+        door.record(recent.reads)
+        return recent.value, recent.reads, recent.key
+    value, reads, value_key = _memo(kind, params, build)
+    frozen = door.frozen()
+    entry = _Recent(
+        door.snapshot_token(),
+        None if frozen else door.statuses(),
+        door.versions_for([CHANGE_LOG])[0][1] if CHANGE_LOG in reads else None,
+        value,
+        reads,
+        value_key,
+    )
+    with _recent_lock:
+        _recent[recent_key] = entry
+        _recent.move_to_end(recent_key)
+        while len(_recent) > RECENT_MAX:
+            _recent.popitem(last=False)
+    return value, reads, value_key
+
+
+def peek(kind: str, params: object) -> object | None:
+    """The value `memo(kind, params, …)` would hand back now if it is already cached (for the
+    versions a read gets now), else None. Never builds and records no reads."""
+    with _recent_lock:
+        recent = _recent.get((kind, repr(params)))
+    if recent is not None and _still(recent):
+        return recent.value
+    sources = cache.shared().get(cache.key("deps:" + kind, params))
+    if sources is None:
+        return None
+    value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
+    hit = cache.hot().get(value_key) or cache.shared().get(value_key)
+    return hit[0] if hit is not None else None
+
+
+def forget_recent() -> None:
+    """Drop the per-process fast path (tests, switching stores)."""
+    with _recent_lock:
+        _recent.clear()
+
+
+def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
     deps_key = cache.key("deps:" + kind, params)
     sources = cache.shared().get(deps_key)
     if sources is not None:
@@ -40,14 +120,3 @@ def memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, s
     cache.shared().set(value_key, (value, reads))
     cache.hot().set(value_key, (value, reads))
     return value, reads, value_key
-
-
-def peek(kind: str, params: object) -> object | None:
-    """The value `memo(kind, params, …)` would hand back now if it is already cached (for the
-    versions a read gets now), else None. Never builds and records no reads."""
-    sources = cache.shared().get(cache.key("deps:" + kind, params))
-    if sources is None:
-        return None
-    value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
-    hit = cache.hot().get(value_key) or cache.shared().get(value_key)
-    return hit[0] if hit is not None else None
