@@ -89,11 +89,13 @@ def _slot(copy_key: str) -> str:
     return f"slot:{int(copy_key.rpartition(':')[2][:12], 16) % cache.LAST_GOOD_SLOTS}"
 
 
-def remember(copy_key: str, response: Response) -> None:
-    """Keep a 200 as the last good copy (at most every REWRITE_EVERY s per worker)."""
+def remember(copy_key: Callable[[], str], response: Response) -> None:
+    """Keep a 200 as the last good copy (at most every REWRITE_EVERY s per worker and URL).
+    The rate mark is the URL as asked, so a repeated request costs one lookup; the normalised
+    key is worked out only when a copy is written."""
     if response.status_code != 200 or response.direct_passthrough:
         return
-    mark = "written:" + copy_key
+    mark = "written:" + request.host_url + request.full_path
     if cache.marks().get(mark):
         return
     body = response.get_data()
@@ -101,7 +103,10 @@ def remember(copy_key: str, response: Response) -> None:
         return
     headers = {h: response.headers[h] for h in _KEEP_HEADERS if h in response.headers}
     made = datetime.now(UTC).isoformat(timespec="seconds")
-    cache.last_good().set(_slot(copy_key), (copy_key, body, response.content_type, headers, made))
+    normalised = copy_key()
+    cache.last_good().set(
+        _slot(normalised), (normalised, body, response.content_type, headers, made)
+    )
     cache.marks().set(mark, True, timeout=REWRITE_EVERY)
 
 
@@ -146,13 +151,14 @@ def stale_response(copy_key: str, lang: str) -> Response | None:
     return response
 
 
-def serve(copy_key: str, produce: Callable[[], Response]) -> Response:
+def serve(copy_key: Callable[[], str], produce: Callable[[], Response]) -> Response:
     """`produce()`, kept as the last good copy when it is a 200; when the store is down, the last
-    good copy instead (or the `StoreUnavailable` goes on to become a 503)."""
+    good copy instead (or the `StoreUnavailable` goes on to become a 503). `copy_key` is called
+    only when a copy is written or wanted."""
     try:
         response = produce()
     except StoreUnavailable:
-        stale = stale_response(copy_key, parse_lang(request.args.get("lang")))
+        stale = stale_response(copy_key(), parse_lang(request.args.get("lang")))
         if stale is None:
             raise
         log.info("store down: served the last good copy of %s", request.path)
@@ -164,7 +170,7 @@ def serve(copy_key: str, produce: Callable[[], Response]) -> Response:
 def _guarded(endpoint: str, view: Callable[..., Response]) -> Callable[..., Response]:
     @wraps(view)
     def guarded(**view_args: object) -> Response:
-        return serve(key(endpoint, view_args), lambda: view(**view_args))
+        return serve(lambda: key(endpoint, view_args), lambda: view(**view_args))
 
     return guarded
 
