@@ -167,3 +167,24 @@ def test_as_of_puts_the_date_where_each_language_wants_it(dash_store) -> None:
     assert "устарело с 1 окт. 2026\u202fг." in lines["ru"]
     embed = app.server.test_client().get("/embed/electricity_mix?lang=hy").get_data(as_text=True)
     assert re.search(r"\d-ի դրությամբ", embed) and "դրությամբ 20" not in embed
+
+
+def test_kpi_cards_in_armenian_on_the_overview_and_as_embeds(dash_store) -> None:
+    """The overview's KPI cards and the KPI embed: title, "as of", "source" in the language."""
+    from plotly.utils import PlotlyJSONEncoder
+
+    from dashboard.charts import kpis
+    from dashboard.pages import overview
+
+    with app.server.test_request_context("/?lang=hy"):
+        cards = json.dumps(overview.kpi_row("hy"), cls=PlotlyJSONEncoder, ensure_ascii=False)
+    kpi = kpis.BY_ID["upper_lars_status"]
+    assert i18n.gettext("hy", kpi.title) in cards and kpi.title not in cards
+    assert "աղբյուր" in cards and re.search(r"\d-ի դրությամբ", cards)
+    assert '"source"' not in cards and "as of 20" not in cards
+    english = json.dumps(overview.kpi_row(), cls=PlotlyJSONEncoder, ensure_ascii=False)
+    assert kpi.title in english and '"source"' in english
+    assert re.search(r"as of [A-Z][a-z]{2} \d{1,2}, 20\d\d", english)  # Babel's date, as on charts
+    embed = app.server.test_client().get("/embed/kpi/upper_lars_status?lang=hy")
+    text = embed.get_data(as_text=True)
+    assert re.search(r"\d-ի դրությամբ", text) and "as of 20" not in text

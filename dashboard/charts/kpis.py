@@ -16,6 +16,10 @@ from dashboard.charts import exposure, kpi_shares
 from dashboard.data import datasets
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
+from dashboard.i18n import N_, day, gettext
+
+# data_sources.curated_schema.NOT_RECHECKED, marked here for the catalogs
+NOT_RECHECKED = N_("not re-checked")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,13 @@ class KpiValue:
         if self.checked and not self.checked.startswith(("accessed", "retrieved")):
             return self.checked
         return f"as of {self.accessed}"
+
+    def as_of_in(self, lang: str) -> str:
+        """`as_of` in `lang`: the access date by Babel inside the translated "as of %(date)s"
+        (Armenian puts the date first), or "not re-checked" translated."""
+        if self.checked and not self.checked.startswith(("accessed", "retrieved")):
+            return gettext(lang, self.checked) if self.checked == NOT_RECHECKED else self.checked
+        return gettext(lang, "as of %(date)s") % {"date": day(self.accessed, lang)}
 
 
 @dataclass(frozen=True)

@@ -428,13 +428,16 @@ def failure_banner() -> html.Div | None:
     )
 
 
-def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
-    """One pressure point in one number: value, change, as of, source, stale badge."""
+def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -> dbc.Card:
+    """One pressure point in one number: value, change, as of, source, stale badge; the card's
+    words in `lang` (the figure's own text, such as the period, stays as computed)."""
     if value is None:
-        body: list = [html.Div("No figure loaded yet", className="pp-kpi-value text-muted")]
+        missing = gettext(lang, "No figure loaded yet.")
+        body: list = [html.Div(missing, className="pp-kpi-value text-muted")]
     else:
         stale = of_render(reads, pd.DataFrame()).stale
-        badge = dbc.Badge("stale", color="warning", text_color="dark") if stale else None
+        stale_word = gettext(lang, "stale")
+        badge = dbc.Badge(stale_word, color="warning", text_color="dark") if stale else None
         body = [
             html.Div(
                 [
@@ -449,11 +452,13 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
             ),
             html.Div(value.change, className="pp-kpi-change small") if value.change else None,
             html.Div(value.earlier, className="pp-kpi-earlier small") if value.earlier else None,
-            html.Div([f"{value.period} · {value.as_of} ", badge], className="small text-muted"),
+            html.Div(
+                [f"{value.period} · {value.as_of_in(lang)} ", badge], className="small text-muted"
+            ),
             html.Span(value.origin, className="pp-origin small") if value.origin else None,
             " · " if value.origin else None,
             html.A(
-                "source",
+                gettext(lang, "source"),
                 href=value.source_url,
                 rel="noopener noreferrer",
                 className="small pp-link",
@@ -461,7 +466,7 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads) -> dbc.Card:
             ),
         ]
     return dbc.Card(
-        dbc.CardBody([html.H2(kpi.title, className="h6 mb-1"), *body]),
+        dbc.CardBody([html.H2(gettext(lang, kpi.title), className="h6 mb-1"), *body]),
         className="pp-kpi h-100",
         id=f"kpi-{kpi.id}",
     )

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 
 from dashboard.charts.kpis import KPIS, Kpi, value_of
 from dashboard.data.door import Reads, StoreUnavailable
+from dashboard.i18n import parse_lang
 from dashboard.pages._chart_page import chart_page
 from dashboard.pages._components import kpi_card
 
@@ -29,7 +30,7 @@ INTRO = (
 )
 
 
-def _kpi_card(kpi: Kpi) -> dbc.Card:
+def _kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
     try:
         value, reads, _key = value_of(kpi)
     except StoreUnavailable:
@@ -37,16 +38,17 @@ def _kpi_card(kpi: Kpi) -> dbc.Card:
     except Exception:
         log.exception("KPI %s failed", kpi.id)
         value, reads = None, Reads()
-    return kpi_card(kpi, value, reads)
+    return kpi_card(kpi, value, reads, lang)
 
 
-def kpi_row() -> dbc.Row:
+def kpi_row(lang: str = "en") -> dbc.Row:
     return dbc.Row(
-        [dbc.Col(_kpi_card(kpi), xs=12, sm=6, lg=3, className="mb-3") for kpi in KPIS],
+        [dbc.Col(_kpi_card(kpi, lang), xs=12, sm=6, lg=3, className="mb-3") for kpi in KPIS],
         className="pp-kpis",
         id="overview-kpis",
     )
 
 
 def layout(**query: str) -> object:
-    return chart_page("overview", "How exposed is Armenia?", INTRO, query, extra=[kpi_row()])
+    cards = kpi_row(parse_lang(query.get("lang")))
+    return chart_page("overview", "How exposed is Armenia?", INTRO, query, extra=[cards])

@@ -101,7 +101,7 @@ def _inner_html(value: KpiValue | None, reads: Reads, lang: str = "en") -> str:
         f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
         + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
         + (f'<div class="pp-kpi-earlier">{escape(value.earlier)}</div>' if value.earlier else "")
-        + f'<p class="pp-asof">{escape(value.period)} · {escape(value.as_of)}'
+        + f'<p class="pp-asof">{escape(value.period)} · {escape(value.as_of_in(lang))}'
         + (f' <span class="pp-stale">{stale_word}</span>' if stale else "")
         + "</p>"
         + f'<footer><span class="pp-origin">{escape(value.origin)}</span> · '
@@ -130,14 +130,15 @@ def _kpi_html(kpi: Kpi) -> Response:
 
 def _kpi_svg(kpi: Kpi) -> Response:
     value, _reads, _key = kpis.value_of(kpi)
-    title = gettext(_lang(), kpi.title)
+    lang = _lang()
+    title = gettext(lang, kpi.title)
     dark = _theme() == "dark"
     bg, fg, muted = ("#16181d", "#e8e8e8", "#b5b5b5") if dark else ("#ffffff", "#1d1d1d", "#555")
     lines = [(f"{value.value}" if value else "—", 34, 700, fg, 62)]
     if value and (value.change or value.earlier):
         lines.append(((value.change or value.earlier or "")[:60], 12, 400, fg, 86))
     if value:
-        lines.append((f"{value.period} · {value.as_of}", 12, 400, muted, 108))
+        lines.append((f"{value.period} · {value.as_of_in(lang)}", 12, 400, muted, 108))
         lines.append((f"{value.origin} · {value.source_title}"[:70], 11, 400, muted, 130))
     text = "".join(
         f'<text x="14" y="{y}" font-size="{size}" font-weight="{weight}" fill="{colour}">'
