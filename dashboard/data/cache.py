@@ -140,22 +140,37 @@ def warn_if_unbounded(backend: BaseCache) -> str | None:
     return message
 
 
-class Guarded:
-    """A backend whose failures (Redis down, a timeout) mean "no cache", logged once per outage."""
+class _Outage:
+    """Whether one cache server is failing; shared by every backend on that server, so an
+    outage of Redis is logged once, not once per use made of it."""
 
-    def __init__(self, backend: BaseCache, name: str) -> None:
+    failing = False
+
+
+_outages: dict[str, _Outage] = {}
+
+
+class Guarded:
+    """A backend whose failures (Redis down, a timeout) mean "no cache", logged once per outage
+    of its server (`server`: backends that share one name their outages together)."""
+
+    def __init__(self, backend: BaseCache, name: str, server: str | None = None) -> None:
         self.backend, self.name = backend, name
-        self.failing = False
+        self.outage = _outages.setdefault(server or name, _Outage())
+
+    @property
+    def failing(self) -> bool:
+        return self.outage.failing
 
     def _failed(self, exc: Exception) -> None:
-        if not self.failing:
+        if not self.outage.failing:
             log.warning("%s cache unavailable, serving uncached: %s", self.name, exc)
-        self.failing = True
+        self.outage.failing = True
 
     def _ok(self) -> None:
-        if self.failing:
+        if self.outage.failing:
             log.warning("%s cache is back", self.name)
-        self.failing = False
+        self.outage.failing = False
 
     def get(self, key: str) -> Any:
         try:
@@ -196,7 +211,7 @@ def _make_shared() -> Guarded:
     url = config.env("REDIS_URL")
     if not url:
         return Guarded(Bounded(SHARED_MAX_ENTRIES, max_bytes=SHARED_MAX_BYTES), "in-process")
-    return Guarded(_redis(url, _PREFIX, REDIS_TIMEOUT), "redis")
+    return Guarded(_redis(url, _PREFIX, REDIS_TIMEOUT), "redis", server="redis")
 
 
 def shared() -> Guarded:
@@ -261,7 +276,7 @@ def last_good() -> Guarded:
                 if url
                 else LocalCache(threshold=LAST_GOOD_SLOTS + 1, default_timeout=0)
             )
-            _backends["last_good"] = Guarded(backend, "last-good")
+            _backends["last_good"] = Guarded(backend, "last-good", server="redis" if url else None)
         return _backends["last_good"]
 
 
@@ -283,6 +298,7 @@ def reset_backends() -> None:
     """Re-read REDIS_URL (tests)."""
     with _backends_lock:
         _backends.clear()
+        _outages.clear()
 
 
 def key(kind: str, *parts: object) -> str:
