@@ -60,6 +60,8 @@ def classify(
     deps = report.get("dependencies")
     if not isinstance(deps, list):
         return NOT_CHECKED, f"pip-audit wrote a report without dependencies: {NO_CHECK}."
+    # A package pinned in two locks is reported twice; count it once.
+    deps = list({json.dumps(d, sort_keys=True): d for d in deps}.values())
     checked = [d for d in deps if "skip_reason" not in d]
     skipped = [d for d in deps if "skip_reason" in d]
     vulnerable = [d for d in checked if d.get("vulns")]

@@ -220,7 +220,7 @@ def test_audit_says_unreachable_when_every_package_was_skipped(tmp_path: Path) -
     # vulnerabilities found" and exits 0.
     body = """
     why = "Dependency not found on PyPI and could not be audited"
-    report([{"name": n, "skip_reason": f"{why}: {n}"} for n in ("dash", "pandas", "requests")])
+    report([{"name": n, "skip_reason": f"{why}: {n}"} for n in ("dash", "pandas", "requests")] * 2)
     print("No known vulnerabilities found")
     """
     result = run_audit("--pip-audit", fake_pip_audit(tmp_path, body), str(LOCK))
