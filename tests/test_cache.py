@@ -63,3 +63,12 @@ def test_keys_change_with_versions_not_time() -> None:
     assert one != two and one == cache.key(
         "chart", ("gas_border_price", ()), (("gas_prices", 3, ""),)
     )
+
+
+def test_keys_change_with_the_code(monkeypatch) -> None:
+    """A deploy (other code, styles or translations) never serves a render the old code made."""
+    before = cache.key("chart", ("gas_border_price", ()), (("gas_prices", 3, ""),))
+    assert len(cache.code_version()) == 16
+    monkeypatch.setattr(cache, "code_version", lambda: "another-build")
+    after = cache.key("chart", ("gas_border_price", ()), (("gas_prices", 3, ""),))
+    assert after != before

@@ -19,9 +19,11 @@ refuse writes instead (`noeviction`, Redis's default) is named in a warning at s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
+from pathlib import Path
 from time import time
 from typing import Any
 
@@ -301,7 +303,30 @@ def reset_backends() -> None:
         _outages.clear()
 
 
+_CODE_SUFFIXES = (".py", ".js", ".css", ".po")
+_CODE_MAX_BYTES = 1 << 20  # vendored bundles are named by version in the code that loads them
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the dashboard's own code, styles and translations: part of every key, so
+    after a deploy no worker serves a render the previous code made (Redis keeps entries for
+    days, and the data versions alone would not change)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if (
+            path.suffix in _CODE_SUFFIXES
+            and path.is_file()
+            and path.stat().st_size <= _CODE_MAX_BYTES
+            and "__pycache__" not in path.parts
+        ):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(kind: str, *parts: object) -> str:
     """The one key function: a kind (chart, route, ...) and its normalised parts — options, lang,
-    and the versions read — hashed."""
-    return kind + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    and the versions read — hashed with the code version."""
+    return kind + ":" + hashlib.sha256((code_version() + repr(parts)).encode()).hexdigest()
