@@ -11,9 +11,9 @@ APT_PACKAGES := postgresql chromium chromium-driver redis-server
 # writes them from pyproject.toml): LOCK = runtime + dev, what `make test` installs; RUN_LOCK =
 # runtime + the build backend, the same pins, what `make run` installs; TOOLS_LOCK = uv (which
 # writes the locks) and pip-audit (`make audit`), constrained to LOCK's pins.
-LOCK       := requirements/lock.txt
-RUN_LOCK   := requirements/run.txt
-TOOLS_LOCK := requirements/tools.txt
+LOCK       := .ci/requirements/lock.txt
+RUN_LOCK   := .ci/requirements/run.txt
+TOOLS_LOCK := .ci/requirements/tools.txt
 TOOLS      := uv==0.13.8 pip-audit==2.10.1
 # The locks are for this machine kind: CPython 3.11 on Linux x86_64 (glibc).
 LOCK_FOR   := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
@@ -47,7 +47,7 @@ $(VENV)/.installed-tools: $(TOOLS_LOCK) | $(BIN)/python
 
 venv: $(VENV)/.installed-dev
 
-# Re-pin after a change to pyproject.toml's dependencies (or to TOOLS), then commit requirements/.
+# Re-pin after a change to pyproject.toml's dependencies (or to TOOLS), then commit .ci/requirements/.
 lock: $(VENV)/.installed-tools
 	$(COMPILE) pyproject.toml --extra dev -o $(LOCK)
 	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \

@@ -23,9 +23,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = ROOT / "requirements" / "lock.txt"
-RUN_LOCK = ROOT / "requirements" / "run.txt"
-TOOLS_LOCK = ROOT / "requirements" / "tools.txt"
+LOCK = ROOT / ".ci" / "requirements" / "lock.txt"
+RUN_LOCK = ROOT / ".ci" / "requirements" / "run.txt"
+TOOLS_LOCK = ROOT / ".ci" / "requirements" / "tools.txt"
 AUDIT = ROOT / ".ci" / "audit.py"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -144,7 +144,7 @@ def test_make_installs_only_from_the_locks_with_hashes() -> None:
         check=True,
     ).stdout
     installs = [line for line in dry.splitlines() if " install " in line]
-    assert any("--require-hashes -r requirements/lock.txt" in line for line in installs)
+    assert any("--require-hashes -r .ci/requirements/lock.txt" in line for line in installs)
     for line in installs:
         args = shlex.split(line)
         if "--upgrade" in args and args[-1] == "pip":
@@ -157,7 +157,7 @@ def test_make_installs_only_from_the_locks_with_hashes() -> None:
         text=True,
         check=True,
     ).stdout
-    assert "--require-hashes -r requirements/run.txt" in run
+    assert "--require-hashes -r .ci/requirements/run.txt" in run
     assert "--no-deps --no-build-isolation -e ." in run
 
 
@@ -293,7 +293,7 @@ def closed_port() -> int:
 
 @pytest.mark.skipif(
     importlib.util.find_spec("pip_audit") is None,
-    reason="pip-audit is not installed (`make audit` installs it from requirements/tools.txt)",
+    reason="pip-audit is not installed (`make audit` installs it from .ci/requirements/tools.txt)",
 )
 def test_real_pip_audit_behind_a_closed_port_is_reported_unreachable(tmp_path: Path) -> None:
     proxy = f"http://127.0.0.1:{closed_port()}"
