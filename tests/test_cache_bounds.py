@@ -96,9 +96,7 @@ def test_translations_are_a_bounded_memo() -> None:
 
 
 @pytest.mark.services
-def test_a_redis_that_would_refuse_writes_is_named_at_start(
-    redis_url, monkeypatch, caplog
-) -> None:
+def test_a_redis_that_would_refuse_writes_is_named_at_start(redis_url, monkeypatch, caplog) -> None:
     client = redis.Redis.from_url(redis_url)
     before = client.config_get("maxmemory*")
     monkeypatch.setenv("REDIS_URL", redis_url)
