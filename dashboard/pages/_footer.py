@@ -15,14 +15,14 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import hooks, html
 
-from dashboard.i18n import gettext
+from dashboard.i18n import N_, gettext
 
 THEME_SCRIPT = "pp-theme.js"
 # Dash writes each asset as `<script src="/assets/pp-theme.js?m=<mtime>"></script>`.
 _SCRIPT_TAG = re.compile(
     r'<script src="[^"]*/' + re.escape(THEME_SCRIPT) + r'(\?[^"]*)?"></script>'
 )
-CHOICES = (("auto", "Auto"), ("light", "Light"), ("dark", "Dark"))
+CHOICES = (("auto", N_("Auto")), ("light", N_("Light")), ("dark", N_("Dark")))
 
 
 @hooks.index()
