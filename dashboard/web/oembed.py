@@ -73,7 +73,9 @@ def oembed() -> Response:
     url = request.args.get("url", "")
     if not url:
         return _error(400, "url is required", "url")
-    if request.args.get("format", "json") != "json":
+    # oEmbed answers 501 for a format it cannot produce (https://oembed.com/#section2.3);
+    # an empty `format=` means the default, as an empty parameter does on every route.
+    if (request.args.get("format") or "json") != "json":
         return _error(501, "only format=json is supported", "format")
     try:
         maxwidth, maxheight = _bounded("maxwidth"), _bounded("maxheight")
