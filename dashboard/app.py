@@ -9,14 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
-from flask import request
+from flask import Flask, request
 
 from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
 from dashboard.pages._components import failure_banner
 from dashboard.pages._footer import footer
 from dashboard.pages._navbar import hreflang_links, navbar
-from dashboard.web import bundles, callback_cache, dash_requests, headers, routes
+from dashboard.web import bundles, callback_cache, compressed, dash_requests, headers, routes
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
@@ -56,8 +56,11 @@ class PressurePointsDash(dash.Dash):
 
 HERE = Path(__file__).parent
 
+flask_server = Flask(__name__)
+compressed.configure(flask_server)  # before Dash turns flask-compress on
 app = PressurePointsDash(
     __name__,
+    server=flask_server,  # type: ignore[arg-type]  # Dash documents a Flask instance here
     use_pages=True,
     pages_folder=str(HERE / "pages"),
     assets_folder=str(HERE / "assets"),

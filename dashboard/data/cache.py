@@ -260,6 +260,21 @@ def hot() -> Guarded:
         return _backends["hot"]
 
 
+COMPRESSED_MAX_ENTRIES = 1024  # compressed bodies of cached responses, this process only
+COMPRESSED_MAX_BYTES = 32 * 1024 * 1024
+
+
+def compressed() -> Guarded:
+    """This process only: gzip/brotli/zstd bodies of responses served from the cache, keyed by
+    the algorithm, path and entity tag (`dashboard.web.compressed`), so a cached hit is not
+    compressed again on every request."""
+    with _backends_lock:
+        if "compressed" not in _backends:
+            backend = Bounded(COMPRESSED_MAX_ENTRIES, max_bytes=COMPRESSED_MAX_BYTES)
+            _backends["compressed"] = Guarded(backend, "compressed")
+        return _backends["compressed"]
+
+
 # Last good copies: at most LAST_GOOD_SLOTS entries (the caller hashes its key into a slot, so
 # Redis holds no more than the process does), each at most LAST_GOOD_MAX_BYTES: a bound of
 # 256 MiB, in practice far less (an embed is ~10-100 kB, a PNG ~100 kB).
@@ -292,7 +307,7 @@ def marks() -> Guarded:
 
 def clear() -> None:
     """Forget everything (tests, switching stores)."""
-    for backend in (local(), hot(), shared(), last_good(), marks()):
+    for backend in (local(), hot(), shared(), last_good(), marks(), compressed()):
         backend.clear()
 
 

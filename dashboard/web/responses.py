@@ -12,6 +12,7 @@ from flask import Response, request
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
+from dashboard.web import compressed
 
 _KEEP_HEADERS = (
     "Cache-Control",
@@ -60,6 +61,7 @@ def respond(
         response.headers.remove("Content-Type")
     else:
         response = Response(body, content_type=content_type)
+        compressed.mark(tag)  # the same tag, the same bytes: compress them once
     for name, value in headers.items():
         if name in ("Cache-Control", "Access-Control-Allow-Origin") or response.status_code == 200:
             response.headers[name] = value
