@@ -95,7 +95,10 @@ def remember(copy_key: Callable[[], str], response: Response) -> None:
     key is worked out only when a copy is written."""
     if response.status_code != 200 or response.direct_passthrough:
         return
-    mark = "written:" + request.host_url + request.full_path
+    environ = request.environ  # the raw strings: werkzeug's URL properties decode each time
+    mark = "written:{}|{}?{}".format(
+        environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    )
     if cache.marks().get(mark):
         return
     body = response.get_data()
