@@ -38,14 +38,19 @@ def serve(module: str, tree: Path, env: dict[str, str]) -> tuple[subprocess.Pope
     return gunicorn(module, {**env, "PYTHONPATH": str(tree)}, tree=tree, probe="/healthz")
 
 
-def rps(url: str) -> float:
+def rps(url: str, gzip: bool = False) -> float:
+    """Requests per second; `gzip`: as browsers ask (Accept-Encoding), so bodies are compressed."""
     import re
     import urllib.request
 
     for _ in range(3):  # warm every worker's cache
         urllib.request.urlopen(url).read()  # noqa: S310 (loopback)
+    header = ["-H", "Accept-Encoding: gzip"] if gzip else []
     out = subprocess.run(
-        ["wrk", "-t1", "-c16", f"-d{DURATION}", url], capture_output=True, text=True, check=True
+        ["wrk", "-t1", "-c16", f"-d{DURATION}", *header, url],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert found, out
@@ -92,6 +97,8 @@ def main(before: Path) -> None:
             for label, route in ROUTES.items():
                 for name, (_proc, url) in servers.items():
                     results.setdefault((name, label), []).append(rps(url + route))
+                    gz = results.setdefault((name, label + ", gzip"), [])
+                    gz.append(rps(url + route, gzip=True))
         for _ in range(ROUNDS):
             for name, tree in trees.items():
                 took = refresh(tree, dbs[name], ids[name])
@@ -104,7 +111,7 @@ def main(before: Path) -> None:
     print(f"default Dash app page: {base_rps:,.0f} req/s (median of {ROUNDS})\n")
     print("| measure | before | after | before × baseline | after × baseline | after ÷ before |")
     print("|---|---:|---:|---:|---:|---:|")
-    for label in ROUTES:
+    for label in [name for route in ROUTES for name in (route, route + ", gzip")]:
         b, a = (statistics.median(results[(n, label)]) for n in ("before", "after"))
         print(
             f"| {label} (req/s) | {b:,.0f} | {a:,.0f} | {b / base_rps:.2f} | {a / base_rps:.2f} "
