@@ -195,7 +195,7 @@ def reading(pins: Mapping[str, int] | None = None) -> Iterator[Reads]:
         context = _Context(True, dict(pins), {}, Reads())
     elif outer:
         parent = outer[-1]
-        context = _Context(parent.frozen, parent.pins, parent.current, Reads())
+        context = _Context(parent.frozen, parent.pins, parent.current, Reads(), parent.generation)
     else:
         generation, current = _snapshot()
         context = _Context(False, {}, dict(current), Reads(), generation)
