@@ -36,3 +36,14 @@ def test_pages_and_errors_are_not_kept(dash_store) -> None:  # type: ignore[no-u
     assert page.status_code == 200 and bad.status_code == 400
     backend = cache.compressed().backend
     assert len(backend._cache) == 0  # type: ignore[attr-defined]
+
+
+def test_api_rows_are_compressed_once(dash_store) -> None:  # type: ignore[no-untyped-def]
+    client = app.server.test_client()
+    route = "/api/v1/datasets/gas_prices.json"
+    plain = client.get(route)
+    cache.compressed().clear()
+    first = client.get(route, headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(first.data) == plain.data
+    kept = cache.compressed().get(f"gzip;{route}|{plain.headers['ETag'].strip(chr(34))}")
+    assert kept == first.data

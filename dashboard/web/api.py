@@ -22,7 +22,7 @@ from dashboard.charts.registry import CHARTS
 from dashboard.data import door
 from dashboard.data.door import StoreUnavailable
 from dashboard.data.memo import memo
-from dashboard.web import api_rows
+from dashboard.web import api_rows, compressed
 from dashboard.web.api_catalogue import PREFIX, chart_item, dataset_item, version_item
 from dashboard.web.api_rows import ApiError, is_public
 from dashboard.web.failures import unavailable_json
@@ -67,6 +67,10 @@ def _api(view: Callable[..., Response]) -> Callable[..., Response]:
         elif request.method not in ("GET", "HEAD"):
             response = error(405, f"method {request.method} not allowed; use GET")
             response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        elif repeated := next((k for k, v in request.args.lists() if len(v) > 1), None):
+            # One value per parameter: a repeated one is ambiguous (the first used to win).
+            name = repeated[:40]
+            response = error(400, f"parameter {name!r} given more than once", name)
         else:
             try:
                 response = view(**kwargs)
@@ -184,6 +188,7 @@ def _rows(source: Source, query: api_rows.Query) -> Response:
     if api_rows.not_modified(_tags(), tag):
         return _conditional(Response(status=304), tag, cache_control)
     response = Response(payload, content_type=mimetype)
+    compressed.mark(tag)  # the rows of one version and query: compress them once
     name = f"pressure-points_{source.id}_v{version_id}.{query.fmt}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return _conditional(response, tag, cache_control)
