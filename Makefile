@@ -107,3 +107,12 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The property-based fuzz with a large budget (`make test` runs it small, ≤ 2 minutes):
+# Schemathesis from the OpenAPI document and Hypothesis over every page, embed and download route.
+FUZZ_LONG_EXAMPLES ?= 1000
+.PHONY: fuzz-long
+fuzz-long: $(VENV)/.installed-dev
+	PP_SCHEMATHESIS_EXAMPLES=$(FUZZ_LONG_EXAMPLES) FUZZ_EXAMPLES=$(FUZZ_LONG_EXAMPLES) \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_schemathesis.py \
+		tests/test_hardening.py::test_fuzzed_routes_never_answer_5xx

@@ -26,6 +26,7 @@ def _int_param(name: str, low: int, high: int, description: str) -> dict[str, ob
         "required": False,
         "description": description,
         "schema": {"type": "integer", "minimum": low, "maximum": high},
+        "allowEmptyValue": True,  # an empty value means absent, on every query parameter
     }
 
 
@@ -208,7 +209,7 @@ def _get(summary: str, responses: dict, parameters: list | None = None) -> dict[
     return {"get": operation}
 
 
-def _change_params() -> list[dict[str, object]]:
+def _change_params(dataset_ids: Sequence[str]) -> list[dict[str, object]]:
     def text(name: str, description: str, schema: dict[str, object]) -> dict[str, object]:
         return {
             "name": name,
@@ -216,15 +217,23 @@ def _change_params() -> list[dict[str, object]]:
             "required": False,
             "description": description,
             "schema": schema,
+            "allowEmptyValue": True,  # an empty value: the filter is absent
         }
 
     return [
         text(
             "since",
-            "only records published at or after this ISO date or date-time",
-            {"type": "string"},
+            "only records published at or after this ISO date or date-time (UTC if no offset)",
+            {
+                "type": "string",
+                "anyOf": [{"format": "date"}, {"format": "date-time"}],
+            },
         ),
-        text("source", "a source id (see /api/v1/datasets)", {"type": "string"}),
+        text(
+            "source",
+            "a public dataset id (see /api/v1/datasets)",
+            {"type": "string", "enum": list(dataset_ids)},
+        ),
         text("topic", "a topic", {"type": "string", "enum": list(TOPICS)}),
         text("kind", "a kind of record", {"type": "string", "enum": list(KINDS)}),
         _int_param("limit", 1, LIMIT_MAX_CHANGES, "at most this many records (default 100)"),
@@ -298,7 +307,7 @@ def _scenario_schemas() -> dict[str, object]:
 
 def _scenario_params() -> list[dict[str, object]]:
     """Every scenario parameter as an optional query parameter (names are unique across
-    scenarios; a scenario ignores the others')."""
+    scenarios; a scenario uses its own, and checks every one against its documented range)."""
     out: list[dict[str, object]] = []
     for scenario in SCENARIOS.values():
         for choice in scenario.choices:
@@ -309,6 +318,7 @@ def _scenario_params() -> list[dict[str, object]]:
                     "required": False,
                     "description": f"{scenario.id}: {choice.label}",
                     "schema": {"type": "string", "enum": list(choice.choices)},
+                    "allowEmptyValue": True,  # empty: the default choice
                 }
             )
         for param in scenario.params:
@@ -324,6 +334,7 @@ def _scenario_params() -> list[dict[str, object]]:
                         "minimum": param.minimum,
                         "maximum": param.maximum,
                     },
+                    "allowEmptyValue": True,  # empty: the default
                 }
             )
     return out
@@ -412,7 +423,7 @@ def document(dataset_ids: Sequence[str]) -> dict[str, object]:
                     **_ok({"type": "array", "items": _ref("schemas", "Change")}, "the records"),
                     "400": _error_response("a bad parameter, named in `parameter`"),
                 },
-                _change_params(),
+                _change_params(dataset_ids),
             ),
             "/api/v1/scenarios": _get(
                 "Every shock scenario: id, title, parameters, links",
