@@ -302,3 +302,40 @@ def test_every_get_revalidates_with_its_own_etag(dash_store: Store) -> None:
         assert other.status_code == 200 and other.headers.get("ETag") == etag, url
         revalidated += 1
     assert revalidated >= len(doc["paths"])
+
+
+# --- what the fuzz found, pinned as plain examples ------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/changes?limit=&limit=5", "/api/v1/datasets/gas_imports.json?from=2015&from=2016"],
+)
+def test_a_repeated_parameter_is_a_400_naming_it(dash_store: Store, url: str) -> None:
+    # `limit=&limit=junk` used to be read as "no limit" (the first value won, the rest unseen).
+    response = app.server.test_client().get(url)
+    assert response.status_code == 400
+    name = url.split("?")[1].split("=")[0]
+    assert response.get_json()["parameter"] == name
+
+
+def test_every_scenario_checks_every_documented_parameter(dash_store: Store) -> None:
+    # daily_use_mcm is gas_interruption's (1..15); the document lists it on every scenario, so
+    # remittance_shock used to accept 1e308 for it silently.
+    client = app.server.test_client()
+    bad = client.get("/api/v1/scenarios/remittance_shock?daily_use_mcm=1e308")
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "daily_use_mcm"
+    fine = client.get("/api/v1/scenarios/remittance_shock?daily_use_mcm=3")
+    assert fine.status_code == 200
+    assert fine.get_json() == client.get("/api/v1/scenarios/remittance_shock").get_json()
+
+
+def test_an_empty_query_value_is_documented_as_absent(dash_store: Store) -> None:
+    doc = app.server.test_client().get("/api/v1/openapi.json").get_json()
+    query = [
+        p
+        for item in doc["paths"].values()
+        for p in item["get"]["parameters"]
+        if p.get("in") == "query"
+    ]
+    assert query and all(p.get("allowEmptyValue") is True for p in query)
+    client = app.server.test_client()
+    assert client.get("/api/v1/changes?limit=&kind=&since=").status_code == 200
