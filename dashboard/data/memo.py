@@ -93,12 +93,6 @@ def peek(kind: str, params: object) -> object | None:
     return hit[0] if hit is not None else None
 
 
-def forget_recent() -> None:
-    """Drop the per-process fast path (tests, switching stores)."""
-    with _recent_lock:
-        _recent.clear()
-
-
 def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
     deps_key = cache.key("deps:" + kind, params)
     sources = cache.shared().get(deps_key)
