@@ -93,7 +93,10 @@ def test_an_event_refresh_reaches_embeds_images_and_downloads(backend, monkeypat
     frozen = _frozen_urls()
     pinned = {cid: client.get(url) for cid, url in frozen.items()}
     assert all(r.status_code == 200 for r in pinned.values())
-    # Cached: the same bytes and a 304 for the ETag just served.
+    # The image just rendered is now the embed's first paint (its SVG inline), a new embed:
+    # read it again, then it is cached: a 304 for the ETag just served.
+    before[embed] = client.get(embed)
+    assert b"<svg" in before[embed].data
     again = client.get(embed, headers={"If-None-Match": before[embed].headers["ETag"]})
     assert again.status_code == 304, (again.headers.get("ETag"), before[embed].headers["ETag"])
 

@@ -88,16 +88,22 @@ def peek(kind: str, params: object) -> object | None:
     sources = cache.shared().get(cache.key("deps:" + kind, params))
     if sources is None:
         return None
-    value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
+    value_key = _value_key(kind, params, door.signature(sources))
     hit = cache.hot().get(value_key) or cache.shared().get(value_key)
     return hit[0] if hit is not None else None
+
+
+def _value_key(kind: str, params: object, signature: object) -> str:
+    """A value's key: what was asked, whether frozen, which store (version ids are per store)
+    and the versions and freshness of what it read."""
+    return cache.key(kind, params, door.frozen(), door.store().url, signature)
 
 
 def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
     deps_key = cache.key("deps:" + kind, params)
     sources = cache.shared().get(deps_key)
     if sources is not None:
-        value_key = cache.key(kind, params, door.frozen(), door.signature(sources))
+        value_key = _value_key(kind, params, door.signature(sources))
         hit = cache.hot().get(value_key)
         if hit is None:
             hit = cache.shared().get(value_key)
@@ -109,7 +115,7 @@ def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, 
             return value, reads, value_key
     with door.reading() as reads:
         value = build()
-    value_key = cache.key(kind, params, door.frozen(), door.signature(reads.sources(), reads))
+    value_key = _value_key(kind, params, door.signature(reads.sources(), reads))
     cache.shared().set(deps_key, reads.sources())
     cache.shared().set(value_key, (value, reads))
     cache.hot().set(value_key, (value, reads))
