@@ -7,32 +7,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import nullcontext
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from dashboard.data import cache, door
 from dashboard.data.memo import memo, peek
 from data_sources.store import Store
-from tests.test_store import _raw
+from tests.test_store import _promote as promote
 
 SOURCE = "gas_prices"  # any registered source: the door refuses unknown ids
 
 
 def _promote(store: Store, n: int) -> int:
-    frame = pd.DataFrame({"period": [2020], "value": [float(n)], "label": [f"v{n}"]})
-    attempt = store.start_attempt(SOURCE)
-    version = store.promote(
-        SOURCE,
-        attempt,
-        [_raw(f"body {n}".encode())],
-        frame,
-        sha256=f"{n:064d}",
-        table_sha256=f"t{n}",
-        fingerprint="x",
-        upstream_updated="2026-01-01",
-    )
-    store.finish_attempt(attempt, "ok")
-    return version
+    return promote(store, n, rows=1, source_id=SOURCE)
 
 
 @pytest.fixture

@@ -24,13 +24,13 @@ def _raw(body: bytes) -> RawResponse:
     )
 
 
-def _promote(store: Store, n: int, rows: int = 3) -> int:
+def _promote(store: Store, n: int, rows: int = 3, source_id: str = "demo") -> int:
     frame = pd.DataFrame(
         {"period": list(range(rows)), "value": [float(n)] * rows, "label": [f"v{n}"] * rows}
     )
-    attempt = store.start_attempt("demo")
+    attempt = store.start_attempt(source_id)
     return store.promote(
-        "demo",
+        source_id,
         attempt,
         [_raw(f"body {n}".encode())],
         frame,
