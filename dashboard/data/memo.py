@@ -85,12 +85,8 @@ def peek(kind: str, params: object) -> object | None:
         recent = _recent.get((kind, repr(params)))
     if recent is not None and _still(recent):
         return recent.value
-    sources = cache.shared().get(cache.key("deps:" + kind, params))
-    if sources is None:
-        return None
-    value_key = _value_key(kind, params, door.signature(sources))
-    hit = cache.hot().get(value_key) or cache.shared().get(value_key)
-    return hit[0] if hit is not None else None
+    found = _cached(kind, params)
+    return found[0] if found is not None else None
 
 
 def _value_key(kind: str, params: object, signature: object) -> str:
@@ -99,24 +95,29 @@ def _value_key(kind: str, params: object, signature: object) -> str:
     return cache.key(kind, params, door.frozen(), door.store().url, signature)
 
 
-def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
-    deps_key = cache.key("deps:" + kind, params)
-    sources = cache.shared().get(deps_key)
-    if sources is not None:
-        value_key = _value_key(kind, params, door.signature(sources))
-        hit = cache.hot().get(value_key)
-        if hit is None:
-            hit = cache.shared().get(value_key)
-            if hit is not None:
-                cache.hot().set(value_key, hit)
+def _cached(kind: str, params: object) -> tuple[Any, Reads, str] | None:
+    """(value, reads, key) from the caches for the versions a read gets now, else None."""
+    sources = cache.shared().get(cache.key("deps:" + kind, params))
+    if sources is None:
+        return None
+    value_key = _value_key(kind, params, door.signature(sources))
+    hit = cache.hot().get(value_key)
+    if hit is None:
+        hit = cache.shared().get(value_key)
         if hit is not None:
-            value, reads = hit
-            door.record(reads)
-            return value, reads, value_key
+            cache.hot().set(value_key, hit)
+    return (hit[0], hit[1], value_key) if hit is not None else None
+
+
+def _memo(kind: str, params: object, build: Callable[[], T]) -> tuple[T, Reads, str]:
+    found = _cached(kind, params)
+    if found is not None:
+        door.record(found[1])
+        return found  # what build() returned for this key
     with door.reading() as reads:
         value = build()
     value_key = _value_key(kind, params, door.signature(reads.sources(), reads))
-    cache.shared().set(deps_key, reads.sources())
+    cache.shared().set(cache.key("deps:" + kind, params), reads.sources())
     cache.shared().set(value_key, (value, reads))
     cache.hot().set(value_key, (value, reads))
     return value, reads, value_key
