@@ -59,7 +59,11 @@ HERE = Path(__file__).parent
 flask_server = Flask(__name__)
 compressed.configure(flask_server)  # before Dash turns flask-compress on
 app = PressurePointsDash(
-    __name__,
+    # The package's name, not this module's: Dash then imports the pages as
+    # `dashboard.pages.<page>`, the same modules `from dashboard.pages import …` gives, instead of
+    # second copies named `pages.<page>` that register every path twice (all requests then 500:
+    # dash._validate.check_for_duplicate_pathnames).
+    "dashboard",
     server=flask_server,  # type: ignore[arg-type]  # Dash documents a Flask instance here
     use_pages=True,
     pages_folder=str(HERE / "pages"),

@@ -179,7 +179,7 @@ def test_changes_match_the_openapi_document(client) -> None:  # type: ignore[no-
 
 
 def test_changes_page_lists_entries_and_filters(client) -> None:  # type: ignore[no-untyped-def]
-    page = sys.modules["pages.changes"]  # as Dash imported it (a second import re-registers)
+    page = sys.modules["dashboard.pages.changes"]  # the module Dash registered
 
     layout = str(page.layout(source="gas_imports"))
     assert "Gas imports" in layout and "previous version (CSV)" in layout

@@ -139,3 +139,17 @@ def test_fuzzed_controls_always_give_a_figure(chart_id, query, dash_store) -> No
     rendered = render(CHARTS[chart_id], query)
     assert rendered.figure is not None
     json.dumps(rendered.figure.to_plotly_json(), default=str)
+
+
+def test_importing_a_page_module_does_not_register_its_path_twice(dash_store) -> None:
+    """Dash imports the pages as `dashboard.pages.<page>`: a later `from dashboard.pages import
+    overview` (tests, tools) gets that same module instead of executing a second copy that
+    registers "/" again, after which Dash's router answers every request with a 500."""
+    import importlib
+
+    importlib.import_module("dashboard.pages.overview")
+    importlib.import_module("dashboard.pages.sources")
+    paths = [page["path"] for page in dash.page_registry.values()]
+    assert len(paths) == len(set(paths)), paths
+    assert all(p["module"].startswith("dashboard.pages.") for p in dash.page_registry.values())
+    assert app.server.test_client().get("/embed/kpi/upper_lars_status").status_code == 200

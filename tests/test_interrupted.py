@@ -28,7 +28,7 @@ from tests.test_hardening import HOLDER, ROOT
 
 SOURCE = registry.SOURCES[0]
 assert app  # Dash Pages imports the page modules once the app exists
-sources_page = sys.modules["pages.sources"]  # as Dash imported it (a second import re-registers)
+sources_page = sys.modules["dashboard.pages.sources"]  # the module Dash registered
 
 
 def _dead_holder_elsewhere(store: Store, source_id: str) -> int:

@@ -300,7 +300,7 @@ def test_failed_deliveries_show_on_the_sources_page(store: Store, configured, mo
     from dashboard.app import app  # noqa: F401  (pages register with the app)
     from dashboard.data import door
 
-    page = sys.modules["pages.sources"]  # as Dash imported it (a second import re-registers)
+    page = sys.modules["dashboard.pages.sources"]  # the module Dash registered
 
     receiver = Receiver(plan=[500])
     configured(receiver.url)

@@ -16,7 +16,7 @@ PREFIX = "/api/v1"
 def _page_url(chart: Chart) -> str:
     path = None
     for page in dash.page_registry.values():
-        if page.get("module") == f"pages.{chart.page}":
+        if page.get("module") == f"dashboard.pages.{chart.page}":
             path = page["path"]
     if path is None:
         path = "/" if chart.page == "overview" else "/" + chart.page.replace("_", "-")
