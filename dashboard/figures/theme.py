@@ -8,6 +8,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.figures import fonts
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency. https://jfly.uni-koeln.de/color/
 OKABE_ITO = {
@@ -44,7 +46,13 @@ SERIES_COLOURS = {
     "solar": OKABE_ITO["yellow"],
 }
 MARKERS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# The bundled Noto Sans (Latin, Cyrillic) and Noto Sans Armenian first (dashboard/figures/fonts.py):
+# the same glyphs in the browser (pp.css's @font-face) and in static exports (fontconfig).
+FONT = (
+    "'Noto Sans', 'Noto Sans Armenian', system-ui, -apple-system, 'Segoe UI', Roboto, "
+    "'Helvetica Neue', Arial, sans-serif"
+)
+fonts.use_bundled_fonts()  # before any kaleido export starts its Chromium
 
 
 def colour_for(series: str, index: int = 0) -> str:
