@@ -15,6 +15,9 @@ import pandas as pd
 # have; the dashboard shows such rows as "not re-checked"). `conflict`: `;`-separated references
 # `<dataset>#<id>` to the rows that state the same fact differently (the note names the conflict).
 COMMON = ["source_url", "source_title", "accessed", "confidence", "note", "verified", "conflict"]
+# An event's title in Armenian and Russian, optional: written by a person (never machine-
+# translated), else left empty and the dashboard shows the English `title` (issue 13).
+TRANSLATED_TITLES = {"hy": "title_hy", "ru": "title_ru"}
 NOT_RECHECKED = "not re-checked"
 
 COLUMNS: dict[str, list[str]] = {
@@ -39,6 +42,8 @@ COLUMNS: dict[str, list[str]] = {
         "end_date",
         "category",
         "title",
+        "title_hy",
+        "title_ru",
         "description",
         "place_id",
         "lat",
@@ -95,6 +100,9 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EVIDENCE_REF = re.compile(r"^[a-z0-9_]+#[a-z0-9][a-z0-9_-]*$")
+# A translated title is in its script (catches a title pasted into the wrong column).
+SCRIPTS = {"hy": re.compile("[\u0531-\u0587]"), "ru": re.compile("[\u0400-\u04ff]")}
+SCRIPT_NAMES = {"hy": "Armenian", "ru": "Cyrillic"}
 
 
 def read_curated_csv(path_or_buffer: str | Path | IO[bytes]) -> pd.DataFrame:
@@ -158,6 +166,9 @@ def _kind_errors(kind: str, row: dict[str, str]) -> list[str]:
     if kind == "events":
         if row.get("end_date") and _is_date(row["end_date"]) and row["end_date"] < row["date"]:
             errors.append("end_date is before date")
+        for lang, column in TRANSLATED_TITLES.items():
+            if row.get(column) and not SCRIPTS[lang].search(row[column]):
+                errors.append(f"{column} has no {SCRIPT_NAMES[lang]} letter")
         has_coords = bool(row.get("lat") or row.get("lon"))
         if has_coords and not (row.get("lat") and row.get("lon") and row.get("coord_precision")):
             errors.append("lat, lon and coord_precision go together")

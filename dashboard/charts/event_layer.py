@@ -17,7 +17,8 @@ EVENT_COLUMNS = [
     "row_id",
     "date",
     "category",
-    "title",
+    "title",  # in the reader's language where the dataset has it, else English
+    "title_en",  # hy/ru downloads: the English title as curated
     "source_url",
     "source_title",
     "accessed",

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.chart import Chart
 from dashboard.charts.event_layer import overlay_events
-from dashboard.data import door
+from dashboard.data import datasets, door
 from dashboard.data.door import Reads
 from dashboard.data.memo import memo
 from dashboard.figures.common import add_event_overlay, no_live_data
@@ -71,7 +71,8 @@ def no_data_lines(source_ids: tuple[str, ...], lang: str = DEFAULT) -> list[str]
 def _build(
     chart: Chart, options: dict[str, object], lang: str = DEFAULT
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    frame = chart.data(options)
+    # Event titles in the reader's language where a person wrote one, else English (issue 13)
+    frame = datasets.titles_in(chart.data(options), lang)
     figure = distinguish_series(chart.figure(frame, options))  # never colour alone
     for source_id in chart.live:  # read even when the rows came from elsewhere: part of the key
         if source_id not in door.current_reads():
@@ -80,6 +81,7 @@ def _build(
     if missing:
         figure = no_live_data(figure, no_data_lines(missing, lang), replace=frame.empty)
     events = overlay_events(options) if chart.has_events else pd.DataFrame()
+    events = datasets.titles_in(events, lang)
     if not events.empty:
         figure = add_event_overlay(figure, events)
     return frame, localize_figure(figure.to_plotly_json(), lang), events

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.data import door
-from data_sources.curated_schema import provenance_label
+from data_sources.curated_schema import TRANSLATED_TITLES, provenance_label
 
 CITATION = ("dataset", "row_id", "source_url", "source_title", "accessed", "confidence")
 PROVENANCE = [*CITATION, "version"]
@@ -96,6 +96,27 @@ def events(
     frame = frame.copy()
     frame["when"] = pd.to_datetime(frame["date"])
     return frame.sort_values(["when", "dataset", "row_id"]).reset_index(drop=True)
+
+
+def titles_in(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Event rows as a reader of `lang` sees them: `title` in Armenian or Russian where the row
+    carries one (`title_hy`/`title_ru`, written by a person, never machine-translated), else the
+    English title as curated; for hy/ru the English title stays alongside in `title_en`. The
+    `title_hy`/`title_ru` columns themselves are dropped (tables and downloads show one title).
+    A frame without event titles is returned as it is."""
+    columns = [c for c in TRANSLATED_TITLES.values() if c in frame.columns]
+    if "title" not in frame.columns or not columns:
+        return frame
+    shown = frame.drop(columns=columns)
+    column = TRANSLATED_TITLES.get(lang)
+    if column is None or column not in frame.columns:
+        return shown
+    translated = frame[column].fillna("").astype(str).str.strip()
+    shown = shown.assign(title=translated.where(translated != "", frame["title"]))
+    shown["title_en"] = frame["title"]
+    order = list(shown.columns[:-1])
+    order.insert(order.index("title") + 1, "title_en")
+    return shown[order]
 
 
 def live(source_id: str) -> pd.DataFrame:
