@@ -263,3 +263,35 @@ def test_a_page_downloads_the_fonts_of_its_scripts_only(
         assert visit.errors == []
     finally:
         visit.close()
+
+
+def test_embeds_declare_the_same_faces_as_the_app() -> None:
+    """An embed (its own stylesheet, dashboard/web/embed_static/embed.css) uses the same files,
+    from the app's /assets/fonts/, with the same ranges."""
+    import re
+
+    def faces(path: str, prefix: str) -> list[str]:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        found = re.findall(r"@font-face \{[^}]*\}", text)
+        return [face.replace(prefix, "fonts/") for face in found]
+
+    app = faces("dashboard/assets/pp.css", "fonts/")
+    assert len(app) == 6
+    assert faces("dashboard/web/embed_static/embed.css", "../../assets/fonts/") == app
+
+
+@pytest.mark.browser
+def test_an_armenian_embed_draws_with_the_bundled_fonts(live_url: str, browser: object) -> None:
+    from tests.test_browser import Visit
+
+    visit = Visit(browser, f"{live_url}/embed/gas_border_price?lang=hy", 800)
+    try:
+        page = visit.page
+        page.evaluate("document.fonts.ready.then(() => true)")
+        loaded = set(page.evaluate(FONT_FILES))
+        assert "noto-sans-armenian-700-normal.woff2" in loaded, loaded  # its heading
+        assert page.evaluate(BODY_FONT).startswith('"Noto Sans", "Noto Sans Armenian", ')
+        assert visit.hosts() == {"127.0.0.1"}
+        assert visit.errors == []
+    finally:
+        visit.close()
