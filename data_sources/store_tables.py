@@ -136,3 +136,21 @@ deliveries = sa.Table(
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("alert_id", "receiver", name="pp_deliveries_once"),
 )
+# Rendered artifacts (data_sources/artifacts.py): bytes a renderer process made from stored
+# versions — the dashboard's chart images — keyed by the caller's key (which names the versions
+# they were drawn from), and the bounded queue of artifacts asked for but not rendered yet.
+artifacts = sa.Table(
+    "pp_artifacts",
+    metadata,
+    sa.Column("key", sa.String(160), primary_key=True),
+    sa.Column("content_type", sa.String(64), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+artifact_queue = sa.Table(
+    "pp_artifact_queue",
+    metadata,
+    sa.Column("key", sa.String(160), primary_key=True),  # one entry per artifact: deduplicated
+    sa.Column("spec", sa.Text, nullable=False),  # what to render, as the caller wrote it (JSON)
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)

@@ -275,8 +275,13 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def dash_store(seeded_db: str) -> Iterator[Store]:
     """Point the dashboard at the seeded store for one test."""
     from dashboard.data import door
+    from data_sources.store_tables import artifact_queue, artifacts
 
     store = Store(seeded_db)
+    store.create_schema()
+    with store.engine.begin() as conn:  # no image drawn or queued by another test
+        conn.execute(artifacts.delete())
+        conn.execute(artifact_queue.delete())
     door.set_store(store)
     door.reset()
     yield store

@@ -12,6 +12,8 @@ from dashboard.app import app
 from dashboard.charts import kpis
 from dashboard.charts.kpis import KPIS
 from dashboard.charts.registry import CHARTS
+from dashboard.data import door
+from dashboard.web import renderer
 from tests.conftest import IN_CI
 
 HAS_CHROMIUM = bool(shutil.which("chromium") or os.path.exists("/usr/bin/chromium"))
@@ -149,6 +151,15 @@ def needs_chromium() -> None:
 
 @pytest.mark.browser
 def test_static_embed_and_images(client, needs_chromium) -> None:
+    """Real kaleido and Chromium, in the renderer (drawn in this process, outside requests)."""
+    asked = (
+        "/embed/gas_border_price?static=1",
+        "/embed/gas_border_price.svg?width=640",
+        "/embed/electricity_mix.png",
+    )
+    for path in asked:
+        assert client.get(path).status_code == 503  # not drawn yet: queued
+    assert renderer.render_pending() == 3
     static = client.get("/embed/gas_border_price?static=1")
     assert static.status_code == 200, static.get_data(as_text=True)
     assert b"<script" not in static.data and b"<svg" in static.data
@@ -162,11 +173,11 @@ def test_static_embed_and_images(client, needs_chromium) -> None:
     assert client.get("/embed/gas_border_price.png?width=5").status_code == 400
 
 
-def test_images_say_why_when_no_browser_is_available(client, monkeypatch) -> None:
+def test_images_never_export_on_a_request_and_say_why_they_wait(client, monkeypatch) -> None:
     import plotly.io as pio
 
     def no_browser(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("Kaleido requires Google Chrome to be installed")
+        raise AssertionError("kaleido called on a web request")
 
     monkeypatch.setattr(pio, "to_image", no_browser)
     response = client.get("/embed/wheat_imports_chart_does_not_exist.svg")
@@ -174,7 +185,24 @@ def test_images_say_why_when_no_browser_is_available(client, monkeypatch) -> Non
     chart = next(iter(CHARTS))
     response = client.get(f"/embed/{chart}.svg?from=2011")
     assert response.status_code == 503 and response.mimetype == "text/plain"
-    assert "Chromium" in response.get_data(as_text=True)
+    assert "being rendered" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"]
+
+
+def test_the_renderer_logs_a_failed_export_and_drops_the_request(
+    client, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    import plotly.io as pio
+
+    def no_browser(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Kaleido requires Google Chrome to be installed")
+
+    monkeypatch.setattr(pio, "to_image", no_browser)
+    chart = next(iter(CHARTS))
+    assert client.get(f"/embed/{chart}.svg?from=2011").status_code == 503
+    assert renderer.render_pending() == 0
+    assert "Chrome" in caplog.text and door.queued_artifacts() == []
+    assert client.get(f"/embed/{chart}.svg?from=2011").status_code == 503  # asked again: queued
 
 
 def test_kpi_records_the_dataset_its_number_comes_from(dash_store) -> None:

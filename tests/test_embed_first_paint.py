@@ -1,11 +1,12 @@
-"""Embeds that paint before plotly.js (issue 15): with the chart's SVG already rendered (by
-`/embed/<chart>.svg`), the interactive embed carries it inline before any script and loads
-plotly.js only on interaction or when idle; without one, the embed is as before and no export
-runs on its request."""
+"""Embeds that paint before plotly.js (issue 15): with the chart's SVG already drawn by the
+renderer process, the interactive embed carries it inline before any script and loads plotly.js
+only on interaction or when idle; without one, the embed is as before, the SVG is queued and no
+export runs on its request."""
 
 from __future__ import annotations
 
 import re
+import urllib.error
 import urllib.request
 
 import plotly.io as pio
@@ -13,6 +14,7 @@ import pytest
 
 from dashboard.app import app
 from dashboard.data import door
+from dashboard.web import renderer
 from tests.test_accessibility import axe_violations
 from tests.test_browser import Visit, wait_until
 
@@ -56,7 +58,9 @@ def test_without_a_cached_svg_the_embed_is_as_before_and_exports_nothing(client,
 
 def test_a_cached_svg_is_the_first_paint_before_any_script(client, exports) -> None:
     assert client.get("/embed/gas_border_price").status_code == 200  # cached without SVG
-    assert client.get("/embed/gas_border_price.svg").status_code == 200
+    assert client.get("/embed/gas_border_price.svg").status_code == 503  # not drawn: queued
+    assert exports == []
+    assert renderer.render_pending() == 1  # the renderer process draws it (issue 15)
     assert exports == ["svg"]
     response = client.get("/embed/gas_border_price?plain=1")
     html = response.get_data(as_text=True)
@@ -72,19 +76,32 @@ def test_a_cached_svg_is_the_first_paint_before_any_script(client, exports) -> N
     assert len(scripts) == 1 and "/embed.js" not in scripts[0] and "embed." in scripts[0]
     assert not any("plotly" in s for s in scripts)
     assert "script-src 'self';" in response.headers["Content-Security-Policy"]
-    # another language or theme has no SVG yet: plotly at once, as before
+    # another language or theme has no SVG yet: plotly at once, as before (the SVG is queued)
     other = client.get("/embed/gas_border_price?lang=hy").get_data(as_text=True)
     assert "<svg" not in other and "plotly-basic-" in other
+    assert exports == ["svg"]
     # a pinned (frozen) embed is never painted from the current versions' image
     version = door.versions_for(["gas_prices"])[0][1]
     pinned = client.get(f"/embed/gas_border_price?version={version}").get_data(as_text=True)
     assert "<svg" not in pinned
 
 
+def _draw(url: str) -> None:
+    """Ask the live server for the chart's SVG (queued), draw it as the renderer process does,
+    then it is served."""
+    try:
+        urllib.request.urlopen(url + ".svg", timeout=120).read()  # noqa: S310 (loopback)
+    except urllib.error.HTTPError as waiting:
+        assert waiting.code == 503 and waiting.headers["Retry-After"]
+        renderer.render_pending()
+    with urllib.request.urlopen(url + ".svg", timeout=120) as drawn:  # noqa: S310 (loopback)
+        assert drawn.status == 200
+
+
 @pytest.mark.browser
 def test_embed_paints_the_svg_and_draws_plotly_on_hover(live_url, browser) -> None:
     url = live_url + "/embed/gas_border_price"
-    urllib.request.urlopen(url + ".svg", timeout=120).read()  # noqa: S310 (loopback) the image
+    _draw(url)
     visit = Visit(browser, url + "?lazy=interact", 800)
     page = visit.page
     try:
@@ -107,7 +124,7 @@ def test_embed_paints_the_svg_and_draws_plotly_on_hover(live_url, browser) -> No
 @pytest.mark.browser
 def test_embed_upgrades_when_idle(live_url, browser) -> None:
     url = live_url + "/embed/gas_border_price"
-    urllib.request.urlopen(url + ".svg", timeout=120).read()  # noqa: S310 (loopback)
+    _draw(url)
     visit = Visit(browser, url, 800)
     try:
         visit.page.locator("#pp-chart.pp-interactive .pp-live .main-svg").first.wait_for(

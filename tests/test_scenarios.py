@@ -11,6 +11,7 @@ import pytest
 from dashboard.app import app
 from dashboard.charts import scenario_math as sm
 from dashboard.charts import scenarios as sc
+from dashboard.web import renderer
 from data_sources.curated_schema import read_curated_csv
 from data_sources.sources import curated
 
@@ -219,7 +220,10 @@ def test_embed_scenario(client, scenario_id) -> None:  # type: ignore[no-untyped
     assert client.get("/embed/scenario/nothing").status_code == 404
 
 
-@pytest.mark.services  # kaleido's Chromium draws the image
+@pytest.mark.services  # kaleido's Chromium draws the image (in the renderer)
 def test_embed_scenario_svg(client) -> None:  # type: ignore[no-untyped-def]
+    waiting = client.get("/embed/scenario/remittance_shock.svg?fall_pct=30")
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"]  # queued
+    assert renderer.render_pending() == 1
     response = client.get("/embed/scenario/remittance_shock.svg?fall_pct=30")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -32,8 +32,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.data import cache
+from data_sources import artifacts, registry, webhooks
 from data_sources import changes as change_log
-from data_sources import registry, webhooks
 from data_sources.status import all_status
 from data_sources.store import Store, VersionInfo
 
@@ -496,3 +496,60 @@ def signature(
             state = f"none:{row.get('last_attempt_at')}:{row.get('last_outcome')}"
         out.append((source_id, version, state))
     return tuple(out)
+
+
+# --- rendered artifacts (chart images drawn by the renderer process, dashboard.web.renderer) --
+def artifact(key: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) rendered under `key`, else None. Keys name the versions the bytes
+    were drawn from, so a hit is immutable and kept in this process (`cache.hot()`)."""
+    hot_key = "artifact:" + key
+    hit = cache.hot().get(hot_key)
+    if hit is not None:
+        return hit
+    s = store()
+    with _guard():
+        found = artifacts.get(s, key)
+    if found is not None:
+        cache.hot().set(hot_key, found)
+    return found
+
+
+def request_artifact(key: str, spec: str) -> bool:
+    """Queue `key` (described by the JSON `spec`) for the renderer; False when the queue is full."""
+    s = store()
+    with _guard():
+        return artifacts.request(s, key, spec, limit=artifacts.QUEUE_MAX)
+
+
+def queued_artifacts(limit: int = artifacts.QUEUE_MAX) -> list[tuple[str, str]]:
+    """(key, spec) of requested artifacts not rendered yet, oldest first."""
+    s = store()
+    with _guard():
+        return artifacts.queued(s, limit)
+
+
+def stored_artifacts(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` are rendered already."""
+    s = store()
+    with _guard():
+        return artifacts.has(s, keys)
+
+
+def put_artifact(key: str, content_type: str, body: bytes) -> None:
+    """Store a rendered artifact (and drop its queued request)."""
+    s = store()
+    with _guard():
+        artifacts.put(s, key, content_type, body)
+
+
+def drop_artifact_request(key: str) -> None:
+    s = store()
+    with _guard():
+        artifacts.unqueue(s, key)
+
+
+def prune_artifacts(keep: Iterable[str]) -> int:
+    """Delete rendered artifacts but `keep` and a bounded number of the newest others."""
+    s = store()
+    with _guard():
+        return artifacts.prune(s, keep)

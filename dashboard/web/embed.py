@@ -1,6 +1,10 @@
 """Newsroom embeds outside the Dash runtime: /embed/<chart> (HTML + plotly.js, or a static SVG)
-and /embed/<chart>.svg|.png (kaleido). Each response is cached under the versions it read, with
-an ETag from that key; `?version=` pins a frozen read context."""
+and /embed/<chart>.svg|.png. Each response is cached under the versions it read, with an ETag
+from that key; `?version=` pins a frozen read context.
+
+Images are never drawn here: the renderer process (`dashboard.web.renderer`) draws them with
+kaleido and stores them through the data door (`dashboard.web.images`); an image not drawn yet is
+queued for it and answered with 503 and `Retry-After` (issue 15)."""
 
 from __future__ import annotations
 
@@ -18,10 +22,9 @@ from dashboard.charts.render import Rendered, option_key, render
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
-from dashboard.data.memo import peek
 from dashboard.figures.theme import dark_figure
 from dashboard.i18n import N_, day, gettext, parse_lang
-from dashboard.web import embed_static, image_slots
+from dashboard.web import embed_static, images
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
 
@@ -35,10 +38,9 @@ LABELS = {  # the embed's chrome; the words are catalog messages (dashboard/loca
     "stale": N_("stale since %(date)s"),
 }
 THEMES = ("light", "dark", "auto")
-EXPORT_ATTEMPTS = 3
 pio.defaults.topojson = (  # type: ignore[attr-defined]  # plotly-stubs lack plotly.io.defaults
     HERE.parent / "assets" / "topojson"
-).as_uri() + "/"  # kaleido stays offline
+).as_uri() + "/"  # kaleido (in the renderer) stays offline
 
 
 class EmbedError(Exception):
@@ -101,40 +103,19 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def static_image(rendered: Rendered, fmt: str, theme: str, width: int) -> bytes:
-    """SVG or PNG by kaleido (headless Chromium); callers cache the whole response."""
-    spec = figure_spec(rendered, theme)
-    # Under load kaleido's page sometimes runs the export before its own script has loaded
-    # ("ReferenceError: kaleido_scopes is not defined"); a fresh attempt succeeds.
-    try:
-        with image_slots.slot():  # one Chromium at a time on this machine (issue 15)
-            for attempt in range(EXPORT_ATTEMPTS):
-                try:
-                    return pio.to_image(
-                        spec,
-                        format=fmt,
-                        width=width,
-                        height=rendered.chart.height,
-                        scale=1 if fmt == "svg" else 2,
-                        validate=False,
-                    )
-                except Exception as exc:  # kaleido raises several types when Chromium dies
-                    log.warning("static export failed (attempt %d): %s", attempt + 1, exc)
-                    failure = exc
-    except image_slots.Busy:
-        busy = EmbedError(
-            503,
-            "The image is being rendered for other readers; "
-            f"try again in {image_slots.RETRY_AFTER} seconds.",
-        )
-        busy.retry_after = image_slots.RETRY_AFTER
-        raise busy from None
-    raise EmbedError(
-        503,
-        "Static images need a Chromium browser on the server "
-        f"(apt-get install chromium); the export failed: "
-        f"{type(failure).__name__}",
-    ) from None
+def stored_image(
+    rendered: Rendered, fmt: str, theme: str, width: int, pinned: dict[str, int] | None
+) -> bytes:
+    """The image the renderer drew of this chart as rendered here; when there is none yet it is
+    queued and `EmbedError` 503 (with Retry-After) says so. Never exports (issue 15)."""
+    key = images.key_of(rendered, theme, fmt, width)
+    body = images.stored(key)
+    if body is not None:
+        return body
+    spec = images.spec_of(rendered.chart.id, request.args, fmt, width, theme, pinned)
+    waiting = EmbedError(503, images.waiting_message(images.ask(key, spec)))
+    waiting.retry_after = images.RETRY_AFTER
+    raise waiting
 
 
 def _page_url(chart: Chart) -> str:
@@ -158,23 +139,19 @@ def _asof_html(rendered: Rendered, labels: dict[str, str], lang: str) -> str:
     return " · ".join(parts) + stale
 
 
-def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
-    """The chart's SVG as `/embed/<chart>.svg` (800 px wide, this theme and language) rendered
-    it for the versions a read gets now, if it is in the cache; else None. Never exports: the
-    interactive embed's first paint is a by-product of images rendered anyway (issue 15)."""
-    image_flags = {**flags, "plain": False, "static": False}  # what an image request carries
-    params = (
-        chart.id,
-        option_key(options),
-        tuple(sorted(image_flags.items())),
-        request.host_url,
-        ("svg", 800),
-    )  # = chart_image's `_embed_params(chart, options, "svg", 800)`
-    hit = peek("image", params)
-    if isinstance(hit, tuple) and len(hit) == 3 and str(hit[1]).startswith("image/svg"):
-        body = hit[0]
-        return body if isinstance(body, bytes) else None
-    return None
+def cached_svg(chart: Chart, flags: dict) -> bytes | None:
+    """The chart's SVG as `/embed/<chart>.svg` (800 px wide, this theme and language) for the
+    versions a read gets now, if the renderer has drawn it; else None (and it is queued, so a
+    later view gets it). Never exports (issue 15)."""
+    rendered = render(chart, request.args)
+    theme = str(flags["theme"])
+    key = images.key_of(rendered, theme, "svg", images.DEFAULT_WIDTH)
+    body = images.stored(key)
+    if body is None:
+        images.ask(
+            key, images.spec_of(chart.id, request.args, "svg", images.DEFAULT_WIDTH, theme, None)
+        )
+    return body
 
 
 def _interactive(
@@ -257,9 +234,12 @@ def _retry_after(response: Response, err: EmbedError) -> Response:
 
 
 def _html_error(err: EmbedError) -> Response:
+    again = ""  # a page that clears by itself reloads itself when it may have
+    if err.retry_after is not None:
+        again = f'<meta http-equiv="refresh" content="{int(err.retry_after)}">'
     return _retry_after(
         Response(
-            f"<!doctype html><title>Error</title><p>{escape(str(err))}</p>",
+            f"<!doctype html><title>Error</title>{again}<p>{escape(str(err))}</p>",
             status=err.status,
             mimetype="text/html",
         ),
@@ -285,13 +265,15 @@ def chart_embed(chart_id: str) -> Response:
         flags = _flags()
         pinned = pins()
         options = chart.parse(request.args)
-        first = None if pinned or flags["static"] else cached_svg(chart, options, flags)
+        first = None if pinned or flags["static"] else cached_svg(chart, flags)
 
         def build() -> Response:
             rendered = render(chart, request.args)
             svg = None
             if flags["static"]:
-                svg = static_image(rendered, "svg", str(flags["theme"]), 800)
+                svg = stored_image(
+                    rendered, "svg", str(flags["theme"]), images.DEFAULT_WIDTH, pinned
+                )
             page = embed_html(chart, rendered, flags, svg, first)
             response = Response(page, mimetype="text/html")
             response.headers["Cache-Control"] = "public, max-age=300"
@@ -317,7 +299,7 @@ def chart_image(chart_id: str, fmt: str) -> Response:
 
         def build() -> Response:
             rendered = render(chart, request.args)
-            image = static_image(rendered, fmt, str(flags["theme"]), int(width))
+            image = stored_image(rendered, fmt, str(flags["theme"]), int(width), pinned)
             response = Response(image, mimetype="image/svg+xml" if fmt == "svg" else "image/png")
             response.headers["Cache-Control"] = "public, max-age=3600"
             return response
