@@ -17,6 +17,7 @@ from dashboard.charts.kpis import Kpi, KpiValue
 from dashboard.data import door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
+from dashboard.figures.theme import FONT
 from dashboard.i18n import gettext, parse_lang
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
@@ -149,7 +150,7 @@ def _kpi_svg(kpi: Kpi) -> Response:
         '<svg xmlns="http://www.w3.org/2000/svg" width="360" height="150" viewBox="0 0 360 150" '
         f'role="img" aria-label="{escape(title)}" xml:lang="{_lang()}">'
         f'<rect width="360" height="150" rx="6" fill="{bg}" stroke="#ccc"/>'
-        '<g font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
+        f'<g font-family="{escape(FONT)}">'  # the charts' fonts, where the reader has them
         f'<text x="14" y="26" font-size="14" font-weight="600" fill="{fg}">'
         f"{escape(title)}</text>{text}</g></svg>"
     )
