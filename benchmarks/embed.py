@@ -160,9 +160,12 @@ def main() -> None:
     refresh(Store(db), curated.SOURCES)
     redis_proc, redis_url = redis_server()
     env = {**os.environ, "DATABASE_URL": db, "REDIS_URL": redis_url}
+    from benchmarks.images import start_renderer, wait_drawn
+
     app, app_url = gunicorn("dashboard.app:server", env)
     base, base_url = gunicorn("benchmarks.baseline_app:server", env)
     charts = {"line chart": "gas_border_price", "map": "euma_map"}
+    renderer = start_renderer(env)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -177,8 +180,8 @@ def main() -> None:
                 name: [measure_embed(browser, f"{app_url}/embed/{cid}", False) for _ in range(RUNS)]
                 for name, cid in charts.items()
             }
-            for cid in charts.values():
-                urllib.request.urlopen(f"{app_url}/embed/{cid}.svg", timeout=120).read()  # noqa: S310
+            for cid in charts.values():  # drawn by the renderer process (issue 15)
+                wait_drawn(f"{app_url}/embed/{cid}.svg")
             lazy = {
                 name: [
                     measure_embed(browser, f"{app_url}/embed/{cid}?lazy=interact", True)
@@ -233,6 +236,7 @@ def main() -> None:
     finally:
         app.terminate()
         base.terminate()
+        renderer.terminate()
         if redis_proc is not None:
             redis_proc.terminate()
 

@@ -1,9 +1,13 @@
-"""`python -m dashboard [--debug] [--port N]`: the Flask development server on 127.0.0.1."""
+"""`python -m dashboard [--debug] [--port N] [--no-renderer]`: the Flask development server on
+127.0.0.1, with the image renderer (`python -m dashboard.web.renderer`, which draws every chart
+image off the request path) as its child process."""
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import subprocess
 import sys
 
 
@@ -12,12 +16,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloader")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")))
+    parser.add_argument(
+        "--no-renderer", action="store_true", help="don't start the image renderer process"
+    )
     args = parser.parse_args(argv)
+    # With --debug, werkzeug's reloader runs this again in a child (WERKZEUG_RUN_MAIN set): the
+    # renderer is started once, by the parent.
+    if not args.no_renderer and not os.environ.get("WERKZEUG_RUN_MAIN"):
+        start_renderer()
     from dashboard.app import app
 
     print(f"Pressure Points on http://{args.host}:{args.port}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_disable_version_check=True)
     return 0
+
+
+def start_renderer() -> subprocess.Popen[bytes]:
+    """`python -m dashboard.web.renderer` as a child, stopped when this process exits."""
+    child = subprocess.Popen([sys.executable, "-m", "dashboard.web.renderer"])  # noqa: S603
+
+    def stop() -> None:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    return child
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""A machine-wide bound on kaleido exports (each one starts a headless Chromium for seconds).
+"""A machine-wide bound on kaleido exports (each one drives a headless Chromium for seconds).
 
-Every web worker on the machine shares `SLOTS` lock files; an export takes a free one or, after
-`WAIT` seconds without one, the request answers 503 with `Retry-After` at once instead of piling
-Chromiums onto the cores and starving every other request. Under 8-way load unbounded exports
-took up to 13.5 s each and intermittently failed (issue 15). Cached images never get here.
+Only the renderer process (`dashboard.web.renderer`) exports; web workers never do (issue 15).
+Every process on the machine shares `SLOTS` lock files, so a second renderer (or a script) does
+not pile Chromiums onto the cores: an export takes a free slot or, after `wait` seconds without
+one, gets `Busy` and tries again later. Under 8-way load unbounded exports inside web requests
+took up to 13.5 s each and starved every other request (issue 15).
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SLOTS = 1  # Chromium exports at once on this machine (2 shared cores)
-WAIT = 1.0  # seconds a request waits for a slot before answering 503
-RETRY_AFTER = 5  # seconds; about one export
+WAIT = 1.0  # seconds to wait for a slot before `Busy`, unless the caller says otherwise
 _POLL = 0.05
 
 
 class Busy(Exception):
-    """Every export slot is taken: answer 503 with Retry-After."""
+    """Every export slot is taken: try again later."""
 
 
 LOCK_DIR = Path(tempfile.gettempdir()) / f"pressure-points-exports-{os.getuid()}"

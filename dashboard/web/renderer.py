@@ -22,6 +22,7 @@ import logging
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -188,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=EVERY, help="seconds between looks")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s renderer %(message)s")
+    for noisy in ("kaleido", "choreographer", "logistro"):  # a line per browser tab otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # plotly passes kaleido options that its sync server ignores, warning on every export:
+    # https://github.com/plotly/plotly.py/blob/main/plotly/io/_kaleido.py (to_image)
+    warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     _start_browser()
     run(args.every, args.once)
