@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
+import signal
 import subprocess
 import sys
 
@@ -44,6 +45,8 @@ def start_renderer() -> subprocess.Popen[bytes]:
                 child.kill()
 
     atexit.register(stop)
+    # SIGTERM (a process manager stopping the server) ends by exiting, so `stop` runs too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     return child
 
 

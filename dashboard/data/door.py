@@ -501,7 +501,9 @@ def signature(
 # --- rendered artifacts (chart images drawn by the renderer process, dashboard.web.renderer) --
 def artifact(key: str) -> tuple[str, bytes] | None:
     """(content type, bytes) rendered under `key`, else None. Keys name the versions the bytes
-    were drawn from, so a hit is immutable and kept in this process (`cache.hot()`)."""
+    were drawn from, so a hit is immutable: an SVG (an embed's first paint, looked up on every
+    embed request) is kept in this process (`cache.hot()`); other images are cached as whole
+    responses by the web layer."""
     hot_key = "artifact:" + key
     hit = cache.hot().get(hot_key)
     if hit is not None:
@@ -509,7 +511,7 @@ def artifact(key: str) -> tuple[str, bytes] | None:
     s = store()
     with _guard():
         found = artifacts.get(s, key)
-    if found is not None:
+    if found is not None and found[0].startswith("image/svg"):
         cache.hot().set(hot_key, found)
     return found
 
