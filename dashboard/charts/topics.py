@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dashboard.charts.chart import Chart
 from dashboard.charts.registry import CHARTS
+from dashboard.i18n import N_
 from data_sources.changes import DATA_KINDS, HEALTH_KINDS
 
 # topic -> the page whose charts define it (None: the health topic)
@@ -20,12 +21,12 @@ TOPICS: dict[str, str | None] = {
     "sources": None,
 }
 TITLES = {
-    "upper-lars": "Upper Lars",
-    "gas": "Gas and energy",
-    "security": "Security and border incidents",
-    "euma": "EU Mission in Armenia",
-    "trade": "Trade",
-    "sources": "Source failures, staleness and recoveries",
+    "upper-lars": N_("Upper Lars"),
+    "gas": N_("Gas and energy"),
+    "security": N_("Security and border incidents"),
+    "euma": N_("EU Mission in Armenia"),
+    "trade": N_("Trade"),
+    "sources": N_("Source failures, staleness and recoveries"),
 }
 PAGE_TOPIC = {page: topic for topic, page in TOPICS.items() if page}
 

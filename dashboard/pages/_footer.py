@@ -69,15 +69,24 @@ def theme_switch(lang: str) -> html.Div:
     )
 
 
+def with_lang(href: str, lang: str) -> str:
+    """A link to one of our pages that keeps the reader's language (`?lang=` unless English)."""
+    return href if lang == "en" else f"{href}?lang={lang}"
+
+
 def footer(lang: str) -> html.Footer:
     return html.Footer(
         dbc.Container(
             [
                 html.Div(
                     [
-                        "Pressure Points: open data on Armenia's exposure to Russian "
-                        "levers. Every number links to its source; see ",
-                        html.A("Sources", href="/sources"),
+                        gettext(
+                            lang,
+                            "Pressure Points: open data on Armenia's exposure to Russian "
+                            "levers. Every number links to its source; see",
+                        )
+                        + " ",
+                        html.A(gettext(lang, "Sources"), href=with_lang("/sources", lang)),
                         ".",
                     ]
                 ),
