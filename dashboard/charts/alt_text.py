@@ -13,6 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_skeleton
+
+from dashboard.i18n import gettext, number, parse_lang
 
 MAX_SERIES = 4
 _TIME_TRACES = ("scatter", "scattergl", "bar")
@@ -51,23 +54,34 @@ def _when(value: object) -> pd.Timestamp | None:
     return None if pd.isna(stamp) else stamp
 
 
-def fmt_number(value: float) -> str:
+def fmt_number(value: float, lang: str = "en") -> str:
+    """`1,234` and `0.0521` (three significant digits below 1000), in `lang`'s separators."""
+    if lang != "en":
+        rounded = round(value) if abs(value) >= 1000 else float(f"{value:.3g}")
+        return number(rounded, lang)
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
 
 
-def fmt_period(stamp: pd.Timestamp) -> str:
-    """A year when the point is a year's start or end, else the month or the day."""
+def fmt_period(stamp: pd.Timestamp, lang: str = "en") -> str:
+    """A year when the point is a year's start or end, else the month or the day (month names
+    from CLDR via Babel outside English)."""
     if (stamp.month, stamp.day) in ((1, 1), (12, 31)):
         return str(stamp.year)
-    if stamp.day == 1 or stamp.is_month_end:
-        return f"{stamp:%b %Y}"
-    return f"{stamp.day} {stamp:%b %Y}"
+    month = stamp.day == 1 or stamp.is_month_end
+    if lang != "en":
+        return format_skeleton("yMMM" if month else "yMMMd", stamp.date(), locale=lang)
+    return f"{stamp:%b %Y}" if month else f"{stamp.day} {stamp:%b %Y}"
 
 
-def at(stamp: pd.Timestamp) -> str:
-    """`in 2024`, `in Apr 2024`, `on 25 Apr 2024`."""
-    period = fmt_period(stamp)
-    return ("on " if period[0].isdigit() and " " in period else "in ") + period
+def at(stamp: pd.Timestamp, lang: str = "en") -> str:
+    """`in 2024`, `in Apr 2024`, `on 25 Apr 2024` (and the same in `lang`)."""
+    period = fmt_period(stamp, lang)
+    on_a_day = (stamp.month, stamp.day) not in ((1, 1), (12, 31)) and not (
+        stamp.day == 1 or stamp.is_month_end
+    )
+    if on_a_day:
+        return gettext(lang, "on %(period)s") % {"period": period}
+    return gettext(lang, "in %(period)s") % {"period": period}
 
 
 def _axis_title(layout: Mapping[str, Any], axis: str | None) -> str:
@@ -82,7 +96,9 @@ def _is_data_trace(trace: Mapping[str, Any]) -> bool:
     return trace.get("yaxis") != "y9" and trace.get("mode") != "text"
 
 
-def series_sentence(trace: Mapping[str, Any], unit: str) -> tuple[pd.Timestamp, str] | None:
+def series_sentence(
+    trace: Mapping[str, Any], unit: str, lang: str = "en"
+) -> tuple[pd.Timestamp, str] | None:
     """`Russia 41.4 % of trade in 2024, up from 35.0 in 2019` for a time series, else None."""
     points = []
     xs, ys = values(trace.get("x")), values(trace.get("y"))
@@ -96,16 +112,21 @@ def series_sentence(trace: Mapping[str, Any], unit: str) -> tuple[pd.Timestamp, 
         return None
     points.sort(key=lambda point: point[0])
     (first_when, first), (last_when, last) = points[0], points[-1]
-    name = html.unescape(str(trace.get("name") or "value"))
-    text = f"{name} {fmt_number(last)}{' ' + unit if unit else ''} {at(last_when)}"
+    name = html.unescape(str(trace.get("name") or gettext(lang, "value")))
+    text = f"{name} {fmt_number(last, lang)}{' ' + unit if unit else ''} {at(last_when, lang)}"
     if len(points) > 1 and fmt_period(first_when) != fmt_period(last_when):
-        direction = "up" if last > first else "down" if last < first else "unchanged"
-        change = f"{direction} from" if direction != "unchanged" else "the same as"
-        text += f", {change} {fmt_number(first)} {at(first_when)}"
+        change = (
+            gettext(lang, "up from %(value)s %(when)s")
+            if last > first
+            else gettext(lang, "down from %(value)s %(when)s")
+            if last < first
+            else gettext(lang, "the same as %(value)s %(when)s")
+        )
+        text += ", " + change % {"value": fmt_number(first, lang), "when": at(first_when, lang)}
     return last_when, text
 
 
-def category_sentence(traces: Sequence[Mapping[str, Any]]) -> str:
+def category_sentence(traces: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """Bars or lines against named categories: the largest values first."""
     best: dict[str, float] = {}
     for trace in traces:
@@ -115,10 +136,10 @@ def category_sentence(traces: Sequence[Mapping[str, Any]]) -> str:
             if number is not None and isinstance(label, str) and _when(label) is None:
                 best[label] = max(number, best.get(label, -math.inf))
     ranked = sorted(best.items(), key=lambda item: -item[1])[:MAX_SERIES]
-    return "; ".join(f"{html.unescape(label)} {fmt_number(v)}" for label, v in ranked)
+    return "; ".join(f"{html.unescape(label)} {fmt_number(v, lang)}" for label, v in ranked)
 
 
-def event_sentence(traces: Sequence[Mapping[str, Any]]) -> str:
+def event_sentence(traces: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """Marker timelines (dates against labels): how many, over which years."""
     stamps = [
         when
@@ -129,43 +150,58 @@ def event_sentence(traces: Sequence[Mapping[str, Any]]) -> str:
     if not stamps:
         return ""
     first, last = min(stamps), max(stamps)
-    span = f"{first.year}" if first.year == last.year else f"{first.year} to {last.year}"
-    return f"{len(stamps)} dated entries from {span}, the latest {at(last)}"
+    span = (
+        f"{first.year}"
+        if first.year == last.year
+        else gettext(lang, "%(first)s to %(last)s") % {"first": first.year, "last": last.year}
+    )
+    return gettext(lang, "%(n)s dated entries from %(span)s, the latest %(when)s") % {
+        "n": len(stamps),
+        "span": span,
+        "when": at(last, lang),
+    }
 
 
-def place_sentence(traces: Sequence[Mapping[str, Any]]) -> str:
+def place_sentence(traces: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     count = sum(
         len(values(trace.get("lat")) or values(trace.get("locations")))
         for trace in traces
         if trace.get("name") != "labels"
     )
-    return f"A map of {count} marked places" if count else ""
+    return gettext(lang, "A map of %(n)s marked places") % {"n": count} if count else ""
 
 
-def describe(spec: Mapping[str, Any], events: pd.DataFrame | None = None) -> str:
-    """One or two sentences from the figure's own data; "" when it shows nothing."""
+def describe(spec: Mapping[str, Any], events: pd.DataFrame | None = None, lang: str = "en") -> str:
+    """One or two sentences from the figure's own data; "" when it shows nothing. In `lang`:
+    the words are catalog messages, the series names as the (localized) figure has them."""
+    lang = parse_lang(lang)
     layout = spec.get("layout") or {}
     traces = [t for t in spec.get("data") or [] if _is_data_trace(t)]
     places = [t for t in traces if t.get("type") in _PLACE_TRACES]
     plotted = [t for t in traces if (t.get("type") or "scatter") in _TIME_TRACES]
-    sentence = place_sentence(places)
+    sentence = place_sentence(places, lang)
     if not sentence and plotted:
         series: dict[str, tuple[pd.Timestamp, str]] = {}
         for trace in plotted:
-            found = series_sentence(trace, _axis_title(layout, trace.get("yaxis")))
+            found = series_sentence(trace, _axis_title(layout, trace.get("yaxis")), lang)
             name = str(trace.get("name"))
             if found and (name not in series or found[0] > series[name][0]):
                 series[name] = found
         if series:
             texts = [text for _when, text in series.values()]  # in the chart's own order
-            sentence = "Latest: " + "; ".join(texts[:MAX_SERIES])
+            sentence = gettext(lang, "Latest: %(series)s") % {
+                "series": "; ".join(texts[:MAX_SERIES])
+            }
             if len(series) > MAX_SERIES:
-                sentence += f"; and {len(series) - MAX_SERIES} more series"
+                more = gettext(lang, "and %(n)s more series") % {"n": len(series) - MAX_SERIES}
+                sentence += "; " + more
         else:
-            sentence = category_sentence(plotted) or event_sentence(plotted)
-    sentences = [sentence + "."] if sentence else []
+            sentence = category_sentence(plotted, lang) or event_sentence(plotted, lang)
+    # a sentence may end on an abbreviation's full stop already (Russian dates: `2026 г.`)
+    sentences = [sentence if sentence.endswith(".") else sentence + "."] if sentence else []
     if events is not None and not events.empty:
         sentences.append(
-            f"{len(events)} events are marked along the top; the data table lists them."
+            gettext(lang, "%(n)s events are marked along the top; the data table lists them.")
+            % {"n": len(events)}
         )
     return " ".join(sentences)

@@ -21,6 +21,8 @@ class Option:
     maximum: float = 2100
     step: float = 5  # slider step (widget "range")
     default_factory: Callable[[], object] | None = None  # a default that moves (this year)
+    # (choice, words shown for it) where the words are a catalog message, not the query value
+    choice_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def default(self) -> object:

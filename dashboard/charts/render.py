@@ -79,7 +79,13 @@ def _build(
             door.load(source_id)
     missing = tuple(s for s in chart.live if door.current_reads().info(s) is None)
     if missing:
-        figure = no_live_data(figure, no_data_lines(missing, lang), replace=frame.empty)
+        figure = no_live_data(
+            figure,
+            no_data_lines(missing, lang),
+            replace=frame.empty,
+            see=gettext(lang, "See Sources"),
+            href="/sources" if lang == "en" else f"/sources?lang={lang}",
+        )
     events = overlay_events(options) if chart.has_events else pd.DataFrame()
     events = datasets.titles_in(events, lang)
     if not events.empty:

@@ -15,6 +15,7 @@ from dashboard.data import datasets
 from dashboard.figures import periods
 from dashboard.figures import trade as trade_figures
 from dashboard.figures.theme import OKABE_ITO
+from dashboard.i18n import N_
 
 LABELS = {
     "russia": "Russia",
@@ -96,21 +97,21 @@ def russia_sources_data(options: dict) -> pd.DataFrame:
 
 # What rides on the route: (dataset, indicator, series, panel title)
 ROUTE_PANELS = (
-    ("upper_lars_throughput", "trucks_per_day", "armenia", "Armenian trucks crossing per day"),
+    ("upper_lars_throughput", "trucks_per_day", "armenia", N_("Armenian trucks crossing per day")),
     (
         "upper_lars_throughput",
         "armenian_share_of_trucks",
         "armenia",
-        "Armenian share of trucks queuing at Lars, %",
+        N_("Armenian share of trucks queuing at Lars, %"),
     ),
     (
         "upper_lars_throughput",
         "fruit_veg_exports_share",
         "russia",
-        "Fruit and vegetable exports sold to Russia, %",
+        N_("Fruit and vegetable exports sold to Russia, %"),
     ),
-    ("trade_partners", "share_of_exports", "russia", "All goods exports sold to Russia, %"),
-    ("trade_partners", "exports", "russia", "Goods exports to Russia, US$ bn"),
+    ("trade_partners", "share_of_exports", "russia", N_("All goods exports sold to Russia, %")),
+    ("trade_partners", "exports", "russia", N_("Goods exports to Russia, US$ bn")),
 )
 
 
@@ -125,7 +126,7 @@ def route_share_data(options: dict) -> pd.DataFrame:
             parts.append(rows.assign(panel=title, origin="curated"))
         mine = live[live["indicator"] == indicator] if not live.empty else live
         if not mine.empty:
-            parts.append(mine.assign(panel=title, origin="IMF IMTS (live)"))
+            parts.append(mine.assign(panel=title, origin=N_("IMF IMTS (live)")))
     if not parts:
         return pd.DataFrame()
     return _trade_live.ordered(in_years(pd.concat(parts, ignore_index=True), options))
@@ -192,18 +193,22 @@ CHARTS = [
         id="upper_lars_route_share",
         page="trade",
         title="What rides on the Upper Lars route",
-        description="Small multiples: Armenian trucks crossing at Upper Lars per day, their "
-        "share of the queue, the share of fruit and vegetable exports and of all exports sold "
-        "to Russia, and exports to Russia in US$ billions; curated reports and IMF values.",
+        description=N_(
+            "Small multiples: Armenian trucks crossing at Upper Lars per day, their "
+            "share of the queue, the share of fruit and vegetable exports and of all exports sold "
+            "to Russia, and exports to Russia in US$ billions; curated reports and IMF values."
+        ),
         sources=("upper_lars_throughput", "trade_partners", "imf_imts"),
         live=("imf_imts",),
         data=route_share_data,
-        figure=panels_by("origin", "No route figures in this period"),
+        figure=panels_by("origin", N_("No route figures in this period")),
         options=TIME_OPTIONS[:2],
         height=560,
-        caveat="Upper Lars is Armenia's only operating land route to Russia, but not everything "
-        "sold to Russia goes by road (air freight does not), so these figures show what is "
-        "exposed to a closure, not a measured route share.",
+        caveat=N_(
+            "Upper Lars is Armenia's only operating land route to Russia, but not everything "
+            "sold to Russia goes by road (air freight does not), so these figures show what is "
+            "exposed to a closure, not a measured route share."
+        ),
     ),
 ]
 

@@ -15,6 +15,7 @@ from dashboard.data import datasets
 from dashboard.figures import periods
 from dashboard.figures import upper_lars as lars_figures
 from dashboard.figures.theme import OKABE_ITO
+from dashboard.i18n import N_
 
 KINDS = {
     "all": None,
@@ -22,7 +23,18 @@ KINDS = {
     "queues": ("queue",),
     "checks": ("inspection", "restriction", "statement"),
 }
-SHOW = Option("show", "all", choices=tuple(KINDS), label="Show")
+SHOW = Option(
+    "show",
+    "all",
+    choices=tuple(KINDS),
+    label="Show",
+    choice_labels=(
+        ("all", N_("all")),
+        ("closures", N_("closures")),
+        ("queues", N_("queues")),
+        ("checks", N_("checks")),
+    ),
+)
 
 # (indicator, series) -> legend label, and a colour by meaning shared by both panels:
 # observed flows blue, records and peaks orange, capacity green, planned capacity purple.
@@ -30,19 +42,19 @@ _BLUE, _SKY, _ORANGE, _RED, _GREEN, _PURPLE = (
     OKABE_ITO[c] for c in ("blue", "sky", "orange", "vermillion", "green", "purple")
 )
 THROUGHPUT = {
-    ("trucks_per_day", "total"): ("Trucks per day, all (Russian customs)", _BLUE),
-    ("trucks_per_day", "armenia"): ("Armenian trucks per day", _SKY),
-    ("record_daily_crossings", "trucks"): ("Record daily truck crossings", _ORANGE),
-    ("capacity", "trucks"): ("Truck capacity", _GREEN),
-    ("planned_capacity", "trucks"): ("Planned truck capacity", _PURPLE),
-    ("average_daily_vehicles", "total"): ("Average vehicles per day", _BLUE),
-    ("peak_daily_vehicles", "total"): ("Peak vehicles per day", _ORANGE),
-    ("record_daily_crossings", "cars"): ("Record daily car crossings", _RED),
-    ("capacity", "total"): ("Vehicle capacity", _GREEN),
-    ("planned_capacity", "total"): ("Planned vehicle capacity", _PURPLE),
+    ("trucks_per_day", "total"): (N_("Trucks per day, all (Russian customs)"), _BLUE),
+    ("trucks_per_day", "armenia"): (N_("Armenian trucks per day"), _SKY),
+    ("record_daily_crossings", "trucks"): (N_("Record daily truck crossings"), _ORANGE),
+    ("capacity", "trucks"): (N_("Truck capacity"), _GREEN),
+    ("planned_capacity", "trucks"): (N_("Planned truck capacity"), _PURPLE),
+    ("average_daily_vehicles", "total"): (N_("Average vehicles per day"), _BLUE),
+    ("peak_daily_vehicles", "total"): (N_("Peak vehicles per day"), _ORANGE),
+    ("record_daily_crossings", "cars"): (N_("Record daily car crossings"), _RED),
+    ("capacity", "total"): (N_("Vehicle capacity"), _GREEN),
+    ("planned_capacity", "total"): (N_("Planned vehicle capacity"), _PURPLE),
 }
 THROUGHPUT_COLOURS = dict(THROUGHPUT.values())
-PANELS = {"trucks per day": "Trucks per day", "vehicles per day": "Vehicles per day"}
+PANELS = {"trucks per day": N_("Trucks per day"), "vehicles per day": N_("Vehicles per day")}
 
 
 def events_data(options: dict) -> pd.DataFrame:
@@ -72,28 +84,34 @@ CHARTS = [
         id="upper_lars_events",
         page="upper_lars",
         title="Upper Lars: closures, queues and checks",
-        description="Dated closures, weather closures, queues, inspections, reopenings and "
-        "infrastructure changes at the Upper Lars crossing, one lane per kind; multi-day "
-        "closures are drawn as bars and markers grow with the trucks or vehicles reported "
-        "waiting.",
+        description=N_(
+            "Dated closures, weather closures, queues, inspections, reopenings and "
+            "infrastructure changes at the Upper Lars crossing, one lane per kind; multi-day "
+            "closures are drawn as bars and markers grow with the trucks or vehicles reported "
+            "waiting."
+        ),
         sources=("upper_lars_events",),
         data=events_data,
         figure=lambda f, o: lars_figures.closure_log(
-            f, empty="No Upper Lars events in this period"
+            f, empty=N_("No Upper Lars events in this period")
         ),
         options=(*TIME_OPTIONS[:2], SHOW),
         height=420,
-        caveat="A log of reported episodes, not a complete record: small closures go unreported, "
-        "and queue counts come from different authorities on different days.",
+        caveat=N_(
+            "A log of reported episodes, not a complete record: small closures go unreported, "
+            "and queue counts come from different authorities on different days."
+        ),
         date_columns=("date",),
     ),
     Chart(
         id="upper_lars_throughput",
         page="upper_lars",
         title="Upper Lars throughput and capacity",
-        description="Reported daily crossings, records and design capacity of the Upper Lars "
-        "checkpoint, trucks and all vehicles in separate panels, each figure drawn on the "
-        "date or period its source gives.",
+        description=N_(
+            "Reported daily crossings, records and design capacity of the Upper Lars "
+            "checkpoint, trucks and all vehicles in separate panels, each figure drawn on the "
+            "date or period its source gives."
+        ),
         sources=("upper_lars_throughput",),
         data=throughput_data,
         figure=lambda f, o: periods.panels(
@@ -101,12 +119,14 @@ CHARTS = [
             panel="panel",
             group="measure",
             colours=THROUGHPUT_COLOURS,
-            empty="No throughput figures in this period",
+            empty=N_("No throughput figures in this period"),
         ),
         options=TIME_OPTIONS,
         height=480,
-        caveat="Capacity figures are officials' statements, dated the day they spoke; some "
-        "years are inferred from context (see each row's note).",
+        caveat=N_(
+            "Capacity figures are officials' statements, dated the day they spoke; some "
+            "years are inferred from context (see each row's note)."
+        ),
     ),
     dataclasses.replace(_ROUTE, id="upper_lars_trade_dependence", page="upper_lars"),
 ]

@@ -69,11 +69,19 @@ def empty_figure(message: str, *, escaped: bool = False) -> go.Figure:
     return fig
 
 
-def no_live_data(fig: go.Figure, lines: list[str], *, replace: bool) -> go.Figure:
+def no_live_data(
+    fig: go.Figure,
+    lines: list[str],
+    *,
+    replace: bool,
+    see: str = "See Sources",
+    href: str = "/sources",
+) -> go.Figure:
     """Say which live sources have no data yet, with a link to /sources: the whole figure when
-    nothing else is drawn (never an empty axis), else a note under the plot."""
+    nothing else is drawn (never an empty axis), else a note under the plot. `see` is the link's
+    text (the caller passes it in the reader's language), `href` the page it opens."""
     text = "<br>".join(safe_text(line) for line in lines)
-    link = '<a href="/sources">See Sources</a>'
+    link = f'<a href="{safe_text(href)}">{safe_text(see)}</a>'
     if replace:
         return empty_figure(f"{text}<br>{link}", escaped=True)
     return add_note(

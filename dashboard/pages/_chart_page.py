@@ -64,7 +64,9 @@ def chart_page(
     return html.Div(
         [
             html.H1(gettext(lang, title), className="h3"),
-            html.P(intro, className="pp-intro") if isinstance(intro, str) else html.Div(intro),
+            html.P(gettext(lang, intro), className="pp-intro")
+            if isinstance(intro, str)
+            else html.Div(intro),
             dbc.Form(
                 controls, className="pp-controls d-flex flex-wrap gap-3 mb-3", id=f"{page}-controls"
             )

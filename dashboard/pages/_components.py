@@ -164,13 +164,14 @@ def source_line(reads: Reads, lang: str = "en") -> list:
         if index:
             links.append("; ")
         title = registry.BY_ID[source_id].title if source_id in registry.BY_ID else source_id
-        links.append(html.A(title, href=f"/sources#{source_id}", className="pp-link"))
+        # a source's title is cited as its publisher wrote it (English), never translated
+        links.append(html.A(title, href=f"/sources#{source_id}", className="pp-link", lang="en"))
     return links
 
 
 def chart_summary(rendered: Rendered) -> str:
     """The alt text generated from the data as drawn (latest value, change, period)."""
-    return describe(rendered.spec, rendered.events)
+    return describe(rendered.spec, rendered.events, rendered.lang)
 
 
 REVISED_WINDOW = timedelta(days=30)
@@ -248,7 +249,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     body = [
         table,
         graph,
-        html.P(chart.caveat, className="pp-caveat small") if chart.caveat else None,
+        html.P(gettext(lang, chart.caveat), className="pp-caveat small") if chart.caveat else None,
     ]
     return dbc.Card(
         [
@@ -351,11 +352,15 @@ def control(page: str, option: Option, value: Any, lang: str = "en") -> html.Div
         )
         return html.Div(widget, className="pp-control")
     if option.choices is not None and not isinstance(option.default, int):
+        shown = dict(option.choice_labels)
         widget = dbc.RadioItems(
             id=cid,
             value=value,
             inline=True,
-            options=[{"label": c, "value": c} for c in option.choices],
+            options=[
+                {"label": gettext(lang, shown.get(str(c), str(c))), "value": c}
+                for c in option.choices
+            ],
             className="pp-radios",
         )
         return html.Div(

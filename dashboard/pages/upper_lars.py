@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard.i18n import N_
 from dashboard.pages._chart_page import chart_page
 
 dash.register_page(
@@ -16,7 +17,7 @@ dash.register_page(
     "land route to Russia.",
 )
 
-INTRO = (
+INTRO = N_(
     "Upper Lars, on the Georgian–Russian border, is the only road by which Armenian trucks "
     "reach Russia. Snow and landslides close it most winters, and Russian inspections of "
     "Armenian goods have held trucks there, twice in 2023 amid political disputes."
