@@ -16,6 +16,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -104,6 +105,29 @@ def separators(lang: str) -> str:
     return get_decimal_symbol(lang) + ("\u202f" if group in ("\xa0", "\u202f") else group)
 
 
+@lru_cache(maxsize=1)
+def _territory_codes() -> dict[str, str]:
+    """CLDR's English country names (`Russia`, `Iran`, `China`) -> ISO 3166 codes; regions with
+    numeric codes (`World`) left out."""
+    return {name: code for code, name in Locale("en").territories.items() if code.isalpha()}
+
+
+def territory(lang: str, name: str) -> str:
+    """A country named in English, as CLDR names it in `lang` (`Russia` -> `Ռուսաստան`,
+    `Россия`); any other text unchanged. For series named after countries (trade partners,
+    gas suppliers): the name of a country is interface, not cited text."""
+    lang = parse_lang(lang)
+    code = _territory_codes().get(name) if lang != DEFAULT else None
+    return Locale(lang).territories.get(code, name) if code else name
+
+
+def _translate_name(holder: dict, lang: str) -> None:
+    value = holder.get("name")
+    if isinstance(value, str) and value:
+        translated = gettext(lang, value)
+        holder["name"] = territory(lang, value) if translated == value else translated
+
+
 def _translate_text(holder: dict, key: str, lang: str) -> None:
     value = holder.get(key)
     if isinstance(value, str):
@@ -114,9 +138,10 @@ def _translate_text(holder: dict, key: str, lang: str) -> None:
 
 def localize_figure(spec: dict, lang: str) -> dict:
     """A plotly figure (as JSON, mutated and returned) in `lang`: the title, axis, legend and
-    colour-bar titles, trace names and annotations that are catalog messages are translated (data
-    text, such as event titles, is not a message and stays as cited), and numbers use the
-    language's separators. English figures are returned as built."""
+    colour-bar titles, trace names and annotations that are catalog messages are translated, trace
+    names that are CLDR country names take the language's country name (data text, such as
+    event titles, is not a message and stays as cited), and numbers use the language's
+    separators. English figures are returned as built."""
     lang = parse_lang(lang)
     if lang == DEFAULT:
         return spec
@@ -133,7 +158,7 @@ def localize_figure(spec: dict, lang: str) -> dict:
             _translate_text(note, "text", lang)
     for trace in spec.get("data") or ():
         if isinstance(trace, dict):
-            _translate_text(trace, "name", lang)
+            _translate_name(trace, lang)
             _translate_text(trace, "legendgrouptitle", lang)
             if isinstance(trace.get("colorbar"), dict):
                 _translate_text(trace["colorbar"], "title", lang)

@@ -188,3 +188,22 @@ def test_kpi_cards_in_armenian_on_the_overview_and_as_embeds(dash_store) -> None
     embed = app.server.test_client().get("/embed/kpi/upper_lars_status?lang=hy")
     text = embed.get_data(as_text=True)
     assert re.search(r"\d-ի դրությամբ", text) and "as of 20" not in text
+
+
+def test_figure_series_named_after_countries_take_cldr_names() -> None:
+    """Trace names: a catalog message is translated, a CLDR country name takes the language's
+    name for the country, anything else (data text) stays as it is."""
+    spec = {
+        "data": [
+            {"name": "Russia"},
+            {"name": "Trucks per day"},
+            {"name": "Gazprom"},
+            {"name": "United Arab Emirates"},
+        ],
+        "layout": {},
+    }
+    ru = i18n.localize_figure(json.loads(json.dumps(spec)), "ru")
+    assert [t["name"] for t in ru["data"]] == ["Россия", "Грузовиков в сутки", "Gazprom", "ОАЭ"]
+    hy = i18n.localize_figure(json.loads(json.dumps(spec)), "hy")
+    assert hy["data"][0]["name"] == "Ռուսաստան"
+    assert i18n.localize_figure(json.loads(json.dumps(spec)), "en") == spec
