@@ -32,9 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when this process dies, even by SIGKILL
+    (prctl PR_SET_PDEATHSIG, https://man7.org/linux/man-pages/man2/prctl.2.html), so a killed
+    dev server leaves no renderer behind. Elsewhere a no-op (atexit still stops it)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def start_renderer() -> subprocess.Popen[bytes]:
     """`python -m dashboard.web.renderer` as a child, stopped when this process exits."""
-    child = subprocess.Popen([sys.executable, "-m", "dashboard.web.renderer"])  # noqa: S603
+    child = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "dashboard.web.renderer"], preexec_fn=_die_with_parent
+    )
 
     def stop() -> None:
         if child.poll() is None:

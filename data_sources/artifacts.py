@@ -11,6 +11,7 @@ caller names (the current set) plus a bounded number of the newest others.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -88,6 +89,18 @@ def queued(store: Store, limit: int = QUEUE_MAX) -> list[tuple[str, str]]:
     )
     with store.engine.connect() as conn:
         return [(str(k), str(s)) for k, s in conn.execute(query)]
+
+
+def queue_state(store: Store) -> tuple[int, datetime | None]:
+    """(requests queued, when the oldest of them was asked for, UTC; None when none is)."""
+    query = sa.select(sa.func.count(), sa.func.min(artifact_queue.c.requested_at))
+    with store.engine.connect() as conn:
+        count, oldest = conn.execute(query.select_from(artifact_queue)).one()
+    if isinstance(oldest, str):  # SQLite hands back min() of a DateTime column as text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone: stored as UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count or 0), oldest
 
 
 def unqueue(store: Store, key: str) -> None:

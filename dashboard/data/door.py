@@ -544,6 +544,13 @@ def put_artifact(key: str, content_type: str, body: bytes) -> None:
         artifacts.put(s, key, content_type, body)
 
 
+def artifact_queue_state() -> tuple[int, datetime | None]:
+    """(artifacts queued for the renderer, when the oldest was asked for, UTC or None)."""
+    s = store()
+    with _guard():
+        return artifacts.queue_state(s)
+
+
 def drop_artifact_request(key: str) -> None:
     s = store()
     with _guard():
