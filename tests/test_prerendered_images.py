@@ -107,6 +107,30 @@ def test_a_missing_image_is_queued_once_and_drawn_by_the_renderer(client, export
     assert exports == ["svg"]  # served from the store, nothing drawn on the request
 
 
+def test_an_undrawn_first_paint_costs_no_store_query_per_request(
+    client, exports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embeds whose SVG is not drawn yet (non-default options) are the common case under load:
+    a worker looks the SVG up and queues it once, then answers from memory until the recheck
+    interval passes; a drawing made in this process is seen at once."""
+    calls = {"get": 0, "request": 0}
+    for name in calls:
+        real = getattr(artifacts, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(artifacts, name, counted)
+    for _ in range(5):
+        assert "<svg" not in client.get(f"/embed/{CHART}?events=1").get_data(as_text=True)
+    assert calls == {"get": 1, "request": 1}
+    assert len(door.queued_artifacts()) == 1
+    renderer.render_pending()  # put_artifact forgets this process's "missing" note
+    painted = client.get(f"/embed/{CHART}?events=1").get_data(as_text=True)
+    assert FAKE_SVG.decode() in painted
+
+
 def test_static_embeds_and_first_paints_read_the_drawn_svg(client, exports) -> None:
     waiting = client.get(f"/embed/{CHART}?static=1")
     assert waiting.status_code == 503 and waiting.headers["Retry-After"]

@@ -191,6 +191,14 @@ class Guarded:
             return
         self._ok()
 
+    def delete(self, key: str) -> None:
+        try:
+            self.backend.delete(key)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._ok()
+
     def clear(self) -> None:
         try:
             self.backend.clear()

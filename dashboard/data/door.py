@@ -499,6 +499,13 @@ def signature(
 
 
 # --- rendered artifacts (chart images drawn by the renderer process, dashboard.web.renderer) --
+# A miss is remembered for ARTIFACT_RECHECK_S and a queued request for ARTIFACT_ASKED_S in this
+# process, so an embed or image whose picture is not drawn yet costs no store query per request
+# (a web worker sees a new drawing within ARTIFACT_RECHECK_S).
+ARTIFACT_RECHECK_S = 2
+ARTIFACT_ASKED_S = 60
+
+
 def artifact(key: str) -> tuple[str, bytes] | None:
     """(content type, bytes) rendered under `key`, else None. Keys name the versions the bytes
     were drawn from, so a hit is immutable: an SVG (an embed's first paint, looked up on every
@@ -508,19 +515,31 @@ def artifact(key: str) -> tuple[str, bytes] | None:
     hit = cache.hot().get(hot_key)
     if hit is not None:
         return hit
+    if cache.local().get("artifact-missing:" + key):
+        return None  # looked for less than ARTIFACT_RECHECK_S ago
     s = store()
     with _guard():
         found = artifacts.get(s, key)
-    if found is not None and found[0].startswith("image/svg"):
+    if found is None:
+        cache.local().set("artifact-missing:" + key, True, timeout=ARTIFACT_RECHECK_S)
+    elif found[0].startswith("image/svg"):
         cache.hot().set(hot_key, found)
     return found
 
 
 def request_artifact(key: str, spec: str) -> bool:
-    """Queue `key` (described by the JSON `spec`) for the renderer; False when the queue is full."""
+    """Queue `key` (described by the JSON `spec`) for the renderer; False when the queue is full.
+    A key this process queued less than ARTIFACT_ASKED_S ago is not asked for again (the queue
+    keeps it), so repeated requests for an image not drawn yet write nothing to the store."""
+    asked = "artifact-asked:" + key
+    if cache.local().get(asked):
+        return True
     s = store()
     with _guard():
-        return artifacts.request(s, key, spec, limit=artifacts.QUEUE_MAX)
+        queued = artifacts.request(s, key, spec, limit=artifacts.QUEUE_MAX)
+    if queued:
+        cache.local().set(asked, True, timeout=ARTIFACT_ASKED_S)
+    return queued
 
 
 def queued_artifacts(limit: int = artifacts.QUEUE_MAX) -> list[tuple[str, str]]:
@@ -542,6 +561,7 @@ def put_artifact(key: str, content_type: str, body: bytes) -> None:
     s = store()
     with _guard():
         artifacts.put(s, key, content_type, body)
+    cache.local().delete("artifact-missing:" + key)  # seen at once here; elsewhere within 2 s
 
 
 def artifact_queue_state() -> tuple[int, datetime | None]:
