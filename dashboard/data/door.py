@@ -504,6 +504,12 @@ def signature(
 # (a web worker sees a new drawing within ARTIFACT_RECHECK_S).
 ARTIFACT_RECHECK_S = 2
 ARTIFACT_ASKED_S = 60
+_artifact_writes = [0]  # artifacts this process stored: callers' remembered misses are void
+
+
+def artifact_writes() -> int:
+    """How many artifacts this process has stored (a remembered miss from before is void)."""
+    return _artifact_writes[0]
 
 
 def artifact(key: str) -> tuple[str, bytes] | None:
@@ -562,6 +568,7 @@ def put_artifact(key: str, content_type: str, body: bytes) -> None:
     with _guard():
         artifacts.put(s, key, content_type, body)
     cache.local().delete("artifact-missing:" + key)  # seen at once here; elsewhere within 2 s
+    _artifact_writes[0] += 1
 
 
 def artifact_queue_state() -> tuple[int, datetime | None]:

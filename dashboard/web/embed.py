@@ -19,7 +19,7 @@ from flask import Flask, Response, request
 from dashboard.charts.chart import Chart
 from dashboard.charts.registry import CHARTS
 from dashboard.charts.render import Rendered, option_key, render
-from dashboard.data import door
+from dashboard.data import cache, door
 from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
 from dashboard.figures.theme import dark_figure
@@ -139,18 +139,31 @@ def _asof_html(rendered: Rendered, labels: dict[str, str], lang: str) -> str:
     return " · ".join(parts) + stale
 
 
-def cached_svg(chart: Chart, flags: dict) -> bytes | None:
+def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
     """The chart's SVG as `/embed/<chart>.svg` (800 px wide, this theme and language) for the
     versions a read gets now, if the renderer has drawn it; else None (and it is queued, so a
-    later view gets it). Never exports (issue 15)."""
-    rendered = render(chart, request.args)
+    later view gets it). Never exports (issue 15).
+
+    Looked up on every embed request, so the answer is kept in this process under what decides
+    it — the chart, its options, theme and language, the promotion marker (`snapshot_token`) and
+    the status snapshot (freshness badges are drawn into the image) — a found SVG until those
+    move, a miss for `door.ARTIFACT_RECHECK_S` or until this process stores an image."""
     theme = str(flags["theme"])
+    slot = cache.key("first-paint", chart.id, option_key(options), theme, flags["lang"])
+    token = (door.snapshot_token(), door.artifact_writes())
+    statuses = door.statuses()
+    hit = cache.local().get(slot)
+    if hit is not None and hit[0] == token and hit[1] is statuses:
+        return hit[2]
+    rendered = render(chart, request.args)
     key = images.key_of(rendered, theme, "svg", images.DEFAULT_WIDTH)
     body = images.stored(key)
     if body is None:
         images.ask(
             key, images.spec_of(chart.id, request.args, "svg", images.DEFAULT_WIDTH, theme, None)
         )
+    timeout = 0 if body is not None else door.ARTIFACT_RECHECK_S  # 0: until evicted or moved
+    cache.local().set(slot, (token, statuses, body), timeout=timeout)
     return body
 
 
@@ -265,7 +278,7 @@ def chart_embed(chart_id: str) -> Response:
         flags = _flags()
         pinned = pins()
         options = chart.parse(request.args)
-        first = None if pinned or flags["static"] else cached_svg(chart, flags)
+        first = None if pinned or flags["static"] else cached_svg(chart, options, flags)
 
         def build() -> Response:
             rendered = render(chart, request.args)
