@@ -98,10 +98,15 @@ def figure_strings(spec: dict) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def english(live_url) -> list[str]:  # type: ignore[no-untyped-def]
-    """The English interface strings, longest first (so a report names the whole phrase)."""
+def english(live_url, seeded_db) -> list[str]:  # type: ignore[no-untyped-def]
+    """The English interface strings, longest first (so a report names the whole phrase).
+    Rendered from the seeded store the pages read (the door may point at another test's store
+    until the server's next request re-points it)."""
     from dashboard.charts.render import render
+    from dashboard.data import door
+    from data_sources.store import Store
 
+    door.set_store(Store(seeded_db))
     strings = catalog_strings()
     for chart in CHARTS.values():
         strings |= figure_strings(render(chart, {}).spec)
