@@ -39,3 +39,27 @@
     if (isMapPage(window.location.pathname) && loaded !== "geo") { window.location.reload(); }
   });
 })();
+
+/* Language of parts inside charts (WCAG 3.1.2, issue 13): an annotation whose text is cited data
+   in English (a note's title as its source wrote it) is named "lang:en" in the figure; its SVG
+   group gets lang="en" whenever plotly draws it, so an Armenian or Russian page says which
+   words are English. Plotly keeps no attributes of its own on annotation text. */
+(function () {
+  "use strict";
+  function mark(group) {
+    var plot = group.closest(".js-plotly-plot");
+    var notes = plot && plot.layout ? plot.layout.annotations || [] : [];
+    var note = notes[Number(group.getAttribute("data-index"))];
+    var match = note && typeof note.name === "string" ? /^lang:([a-z]{2})$/.exec(note.name) : null;
+    if (match) { group.setAttribute("lang", match[1]); }
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) { return; }
+        if (node.matches("g.annotation")) { mark(node); }
+        node.querySelectorAll("g.annotation").forEach(mark);
+      });
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();

@@ -4,6 +4,7 @@ gas, nuclear-fuel and rail dependency timeline."""
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.charts import live_data
 from dashboard.charts.chart import Chart, panels_by
@@ -12,9 +13,13 @@ from dashboard.data import datasets
 from dashboard.figures import events as event_figures
 from dashboard.figures import periods, timeseries
 from dashboard.figures.theme import OKABE_ITO
+from dashboard.i18n import N_, gettext, territory
 
-SUPPLIERS = {"russia": "Russia", "iran": "Iran", "total": "Total"}
-FULL_YEARS, PART_YEARS = "Full years, million m³", "Part of a year (see each period), million m³"
+SUPPLIERS = {"russia": "Russia", "iran": "Iran", "total": N_("Total")}
+FULL_YEARS = N_("Full years, million m³")
+PART_YEARS = N_("Part of a year (see each period), million m³")
+# the electricity mix's series as timeseries.stacked_shares names them (trace names)
+MIX_NAMES = (N_("Gas"), N_("Nuclear"), N_("Hydro"), N_("Solar"))
 
 
 def gas_imports_data(options: dict) -> pd.DataFrame:
@@ -57,8 +62,10 @@ CHARTS = [
         id="gas_imports_by_supplier",
         page="energy",
         title="Gas imports by supplier",
-        description="Natural gas imported from Russia and Iran and in total, in million cubic "
-        "metres, each value drawn over the exact period its source reports.",
+        description=N_(
+            "Natural gas imported from Russia and Iran and in total, in million cubic "
+            "metres, each value drawn over the exact period its source reports."
+        ),
         sources=("gas_imports",),
         data=gas_imports_data,
         figure=lambda f, o: periods.panels(
@@ -66,24 +73,28 @@ CHARTS = [
             panel="panel",
             group="supplier",
             colours={"Russia": OKABE_ITO["vermillion"], "Iran": OKABE_ITO["green"]},
-            empty="No gas import figures in this period",
+            empty=N_("No gas import figures in this period"),
         ),
         options=TIME_OPTIONS,
         height=480,
-        caveat="Each figure is drawn over the exact period its source reports; part-year "
-        "figures have their own panel. No full-year volumes were found for 2023–2025 (see the "
-        "curated data's gaps list).",
+        caveat=N_(
+            "Each figure is drawn over the exact period its source reports; part-year "
+            "figures have their own panel. No full-year volumes were found for 2023–2025 (see the "
+            "curated data's gaps list)."
+        ),
     ),
     Chart(
         id="gas_border_price",
         page="energy",
         title="Russian gas price at the Armenian border",
-        description="Gazprom's border price for Armenia in US dollars per 1000 cubic metres, "
-        "as a step from each effective date.",
+        description=N_(
+            "Gazprom's border price for Armenia in US dollars per 1000 cubic metres, "
+            "as a step from each effective date."
+        ),
         sources=("gas_prices",),
         data=gas_price_data,
         figure=lambda f, o: timeseries.step_series(
-            f, y_title="US$ per 1000 m³", empty="No price figures in this period"
+            f, y_title=N_("US$ per 1000 m³"), empty=N_("No price figures in this period")
         ),
         options=TIME_OPTIONS,
     ),
@@ -91,8 +102,10 @@ CHARTS = [
         id="electricity_mix",
         page="energy",
         title="Electricity generation by source",
-        description="Shares of Armenia's electricity generation from gas, nuclear, hydro and "
-        "solar, per year (OWID / Ember).",
+        description=N_(
+            "Shares of Armenia's electricity generation from gas, nuclear, hydro and "
+            "solar, per year (OWID / Ember)."
+        ),
         sources=("electricity_mix",),
         data=electricity_mix_data,
         # Plotted at mid-year dates so the shared event layer lines up with it.
@@ -101,7 +114,7 @@ CHARTS = [
             x="mid_year",
             y="value",
             series="series",
-            y_title="% of generation",
+            y_title=N_("% of generation"),
             order=["gas", "nuclear", "hydro", "solar"],
         ),
         options=TIME_OPTIONS,
@@ -111,12 +124,14 @@ CHARTS = [
         id="energy_dependency_timeline",
         page="energy",
         title="Gas, nuclear fuel and rail: who holds what",
-        description="Dated events in Gazprom's ownership of the gas network, the Iran "
-        "gas-for-electricity swap, nuclear fuel contracts, Metsamor's life extension and the "
-        "Russian Railways concession.",
+        description=N_(
+            "Dated events in Gazprom's ownership of the gas network, the Iran "
+            "gas-for-electricity swap, nuclear fuel contracts, Metsamor's life extension and the "
+            "Russian Railways concession."
+        ),
         sources=("energy_events", "rail_events"),
         data=dependency_events_data,
-        figure=lambda f, o: event_figures.timeline(f, empty="No events in this period"),
+        figure=lambda f, o: event_figures.timeline(f, empty=N_("No events in this period")),
         options=TIME_OPTIONS[:2],
         date_columns=("date",),
     ),
@@ -124,7 +139,7 @@ CHARTS = [
 
 
 # --- live: UN Comtrade HS 271121 / 840130 and World Bank WDI ------------------------------
-GAS_PANELS = ("Value, US$ m", "Volume, million m³ (from net weight)")
+GAS_PANELS = (N_("Value, US$ m"), N_("Volume, million m³ (from net weight)"))
 
 
 def gas_comtrade_data(options: dict) -> pd.DataFrame:
@@ -143,6 +158,10 @@ def gas_comtrade_data(options: dict) -> pd.DataFrame:
     return in_years(pd.concat([value, volume], ignore_index=True), options)
 
 
+BORDER_PRICE = N_("Russia: Gazprom border price (curated)")
+IMPLIED = N_("%(partner)s: implied by Comtrade value ÷ volume")
+
+
 def gas_unit_price_data(options: dict) -> pd.DataFrame:
     """US$ per 1000 m³ implied by Comtrade (value / volume) beside the curated border price."""
     rows = live_data.comtrade_imports("gas")
@@ -153,7 +172,7 @@ def gas_unit_price_data(options: dict) -> pd.DataFrame:
             rows.assign(
                 value=(rows["value_usd"] / (rows["volume_m3"] / 1000)).round(1),
                 unit="USD per 1000 m3",
-                label=rows["partner"] + ": implied by Comtrade value ÷ volume",
+                label=rows["partner"].map(lambda p: IMPLIED % {"partner": p}),
                 note=live_data.M3_FACTOR_NOTE,
             )
         )
@@ -161,16 +180,34 @@ def gas_unit_price_data(options: dict) -> pd.DataFrame:
         datasets.values("gas_prices", ["border_price"], ["russia"]), "USD per 1000 m3"
     )
     if not curated.empty:
-        parts.append(
-            curated.assign(label="Russia: Gazprom border price (curated)", origin="curated")
-        )
+        parts.append(curated.assign(label=BORDER_PRICE, origin="curated"))
     parts = [p for p in parts if not p.empty]
     return in_years(pd.concat(parts, ignore_index=True), options) if parts else pd.DataFrame()
 
 
+def _unit_price_figure(frame: pd.DataFrame, options: dict) -> go.Figure:
+    """The unit prices, their series named in the reader's language (`options["lang"]`): the
+    implied-price label is one message with the partner's name in it, the partner a country."""
+    lang = str(options.get("lang") or "en")
+    if lang != "en" and not frame.empty and "label" in frame.columns:
+        implied = frame["label"] != BORDER_PRICE
+        words = gettext(lang, IMPLIED)
+        partners = frame["partner"] if "partner" in frame.columns else frame["label"]
+        named = partners.map(lambda p: words % {"partner": territory(lang, str(p))})
+        frame = frame.assign(
+            label=named.where(implied, gettext(lang, BORDER_PRICE)),
+        )
+    return periods.source_ranges(
+        frame,
+        group="label",
+        y_title=N_("US$ per 1000 m³"),
+        empty=N_("No gas prices in this period"),
+    )
+
+
 def nuclear_fuel_data(options: dict) -> pd.DataFrame:
     rows = live_data.comtrade_imports("nuclear_fuel")
-    return in_years(rows.assign(panel="Nuclear fuel elements (HS 840130), US$ m"), options)
+    return in_years(rows.assign(panel=N_("Nuclear fuel elements (HS 840130), US$ m")), options)
 
 
 def energy_dependence_data(options: dict) -> pd.DataFrame:
@@ -183,62 +220,72 @@ CHARTS += [
         id="gas_imports_comtrade",
         page="energy",
         title="Gas imports by partner (UN Comtrade)",
-        description="Natural gas (HS 271121) imported by Armenia from each partner per year, as "
-        "Armenia reports it to UN Comtrade: value in US$ millions, and volume in million cubic "
-        "metres converted from net weight.",
+        description=N_(
+            "Natural gas (HS 271121) imported by Armenia from each partner per year, as "
+            "Armenia reports it to UN Comtrade: value in US$ millions, and volume in million cubic "
+            "metres converted from net weight."
+        ),
         sources=("comtrade",),
         live=("comtrade",),
         data=gas_comtrade_data,
-        figure=panels_by("partner", "No Comtrade gas imports in this period"),
+        figure=panels_by("partner", N_("No Comtrade gas imports in this period")),
         options=TIME_OPTIONS,
         height=480,
-        caveat="Volumes are converted from the net weight Comtrade reports at 1.36 m³ per kg "
-        "(the Statistical Review of World Energy's approximate factor, 1 Mt LNG = 1.36 bcm); "
-        "gas composition varies, so they are approximate. Customs values, not contract prices.",
+        caveat=N_(
+            "Volumes are converted from the net weight Comtrade reports at 1.36 m³ per kg "
+            "(the Statistical Review of World Energy's approximate factor, 1 Mt LNG = 1.36 bcm); "
+            "gas composition varies, so they are approximate. Customs values, not contract prices."
+        ),
     ),
     Chart(
         id="gas_unit_price",
         page="energy",
         title="What Armenia pays for gas: implied unit price and the border price",
-        description="US dollars per 1000 cubic metres implied by Comtrade's value divided by its "
-        "volume, per partner and year, beside the Gazprom border price steps from the curated "
-        "sources.",
+        description=N_(
+            "US dollars per 1000 cubic metres implied by Comtrade's value divided by its "
+            "volume, per partner and year, beside the Gazprom border price steps from the curated "
+            "sources."
+        ),
         sources=("comtrade", "gas_prices"),
         live=("comtrade",),
         data=gas_unit_price_data,
-        figure=lambda f, o: periods.source_ranges(
-            f, group="label", y_title="US$ per 1000 m³", empty="No gas prices in this period"
-        ),
+        figure=_unit_price_figure,
         options=TIME_OPTIONS,
-        caveat="The implied price is a customs unit value (value ÷ converted volume), not the "
-        "contract price; it includes whatever the declared value covers. The border price steps "
-        "are officials' and Gazprom's statements.",
+        caveat=N_(
+            "The implied price is a customs unit value (value ÷ converted volume), not the "
+            "contract price; it includes whatever the declared value covers. The border price "
+            "steps are officials' and Gazprom's statements."
+        ),
     ),
     Chart(
         id="nuclear_fuel_imports",
         page="energy",
         title="Nuclear fuel imports by partner (UN Comtrade)",
-        description="Fuel elements for nuclear reactors (HS 840130) imported by Armenia for the "
-        "Metsamor plant, US$ millions per partner and year, as Armenia reports them.",
+        description=N_(
+            "Fuel elements for nuclear reactors (HS 840130) imported by Armenia for the "
+            "Metsamor plant, US$ millions per partner and year, as Armenia reports them."
+        ),
         sources=("comtrade",),
         live=("comtrade",),
         data=nuclear_fuel_data,
-        figure=panels_by("partner", "No nuclear fuel imports in this period"),
+        figure=panels_by("partner", N_("No nuclear fuel imports in this period")),
         options=TIME_OPTIONS,
-        caveat="Fuel is delivered in batches, so years without a delivery show nothing.",
+        caveat=N_("Fuel is delivered in batches, so years without a delivery show nothing."),
     ),
     Chart(
         id="energy_import_dependence",
         page="energy",
         title="Energy import dependence (World Bank)",
-        description="Net energy imports as a share of energy use, and fuel as a share of "
-        "merchandise imports, per year (World Development Indicators).",
+        description=N_(
+            "Net energy imports as a share of energy use, and fuel as a share of "
+            "merchandise imports, per year (World Development Indicators)."
+        ),
         sources=("worldbank",),
         live=("worldbank",),
         data=energy_dependence_data,
-        figure=panels_by("series", "No World Bank figures in this period"),
+        figure=panels_by("series", N_("No World Bank figures in this period")),
         options=TIME_OPTIONS,
         height=440,
-        caveat="Two different denominators (energy use; merchandise imports): one panel each.",
+        caveat=N_("Two different denominators (energy use; merchandise imports): one panel each."),
     ),
 ]

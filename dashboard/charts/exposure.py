@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data import datasets
+from dashboard.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,13 @@ class Component:
 # The CBA's transfers through banks: the only measure with a Russia share over several years.
 REMITTANCE_MEASURE = "bank_transfers"
 COMPONENTS = [
-    Component("gas", "Gas imports from Russia", 25, "gas_imports", "gas_import_share", "russia"),
-    Component("trade", "Trade with Russia", 20, "trade_partners", "share_of_trade", "russia"),
+    Component(
+        "gas", N_("Gas imports from Russia"), 25, "gas_imports", "gas_import_share", "russia"
+    ),
+    Component("trade", N_("Trade with Russia"), 20, "trade_partners", "share_of_trade", "russia"),
     Component(
         "remittances",
-        "Remittances from Russia (bank transfers)",
+        N_("Remittances from Russia (bank transfers)"),
         20,
         "remittances",
         "remittances_share",
@@ -45,7 +48,7 @@ COMPONENTS = [
     ),
     Component(
         "wheat",
-        "Wheat imports from Russia",
+        N_("Wheat imports from Russia"),
         15,
         "wheat_imports",
         "import_share_from_russia",
@@ -54,8 +57,8 @@ COMPONENTS = [
 ]
 # Sole-supplier components: a cited event row rather than a share (value 1 = fully dependent).
 SOLE = [
-    ("nuclear", "Nuclear fuel (TVEL)", 10, "energy_events", "tvel-contract-2022-q4"),
-    ("rail", "Railway (RZD concession)", 10, "rail_events", "concession-signed-2008"),
+    ("nuclear", N_("Nuclear fuel (TVEL)"), 10, "energy_events", "tvel-contract-2022-q4"),
+    ("rail", N_("Railway (RZD concession)"), 10, "rail_events", "concession-signed-2008"),
 ]
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 

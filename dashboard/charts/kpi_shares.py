@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.charts import live_data, trade_live
 from dashboard.data import datasets
 from dashboard.figures.periods import number
+from dashboard.i18n import N_
 
 QUALIFIER_WORDS = {
     "approx": "about ",
@@ -30,7 +31,7 @@ def family(reported_by: object) -> str:
     """Whose figure, without the outlet that relayed it: `Armenian government (via Aliq
     Media)` and `Armenian government` are one family."""
     text = str(reported_by or "").strip()
-    return re.split(r"\s*\(via |\s+via ", text)[0].strip() or "unknown"
+    return re.split(r"\s*\(via |\s+via ", text)[0].strip() or N_("unknown")
 
 
 def measure_of(note: object) -> str:

@@ -173,7 +173,7 @@ def upper_lars_status() -> KpiValue | None:
     latest = events.iloc[-1]
     closed = latest["category"] != "reopening"
     ended = bool(latest.get("end_date")) and closed
-    state = "open (last closure ended)" if ended else ("closed" if closed else "open")
+    state = N_("open (last closure ended)") if ended else (N_("closed") if closed else N_("open"))
     return _row_value(
         latest, state, None, f"latest: {latest['title']}", str(latest["date"]), unit=""
     )

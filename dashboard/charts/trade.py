@@ -15,27 +15,39 @@ from dashboard.data import datasets
 from dashboard.figures import periods
 from dashboard.figures import trade as trade_figures
 from dashboard.figures.theme import OKABE_ITO
-from dashboard.i18n import N_
+from dashboard.i18n import N_, gettext
 
 LABELS = {
     "russia": "Russia",
-    "eu": "EU",
-    "eaeu": "EAEU",
+    "eu": N_("EU"),
+    "eaeu": N_("EAEU"),
     "iran": "Iran",
     "china": "China",
-    "uae": "UAE",
-    "uae_hongkong": "UAE + Hong Kong",
+    "uae": N_("UAE"),
+    "uae_hongkong": N_("UAE + Hong Kong"),
     "georgia": "Georgia",
-    "usa": "USA",
+    "usa": N_("USA"),
 }
-SHARE = Option("share", "trade", choices=tuple(_trade_live.FLOWS), label="Share of")
+SHARE = Option(
+    "share",
+    "trade",
+    choices=tuple(_trade_live.FLOWS),
+    label="Share of",
+    choice_labels=(("trade", N_("trade")), ("exports", N_("exports")), ("imports", N_("imports"))),
+)
+# the shares chart's y-axis title for each choice, whole messages
+SHARE_TITLES = {
+    "trade": N_("% of Armenia's goods trade"),
+    "exports": N_("% of Armenia's goods exports"),
+    "imports": N_("% of Armenia's goods imports"),
+}
 # trade_notes rows drawn on the shares chart (ids are stable: the dashboard cites rows by id)
 NOTE_IDS = ("precious-share-2024-h1", "uae-share-statement-2025", "armstat-mirror-note-2025")
 _EVENT_ONLY = ["place_id", "lat", "lon", "coord_precision", "when"]
 
-ARMSTAT = "Armstat (Armenian statistics)"
-RUSSIAN = "Russian statistics and officials"
-OFFICIALS = "Armenian officials"
+ARMSTAT = N_("Armstat (Armenian statistics)")
+RUSSIAN = N_("Russian statistics and officials")
+OFFICIALS = N_("Armenian officials")
 GROUP_COLOURS = {
     ARMSTAT: OKABE_ITO["blue"],
     RUSSIAN: OKABE_ITO["vermillion"],
@@ -135,8 +147,10 @@ def route_share_data(options: dict) -> pd.DataFrame:
 def _shares_figure(frame: pd.DataFrame, options: dict) -> go.Figure:
     fig = trade_figures.partner_shares(
         frame,
-        y_title=f"% of Armenia's goods {_share(options)}",
-        empty="No partner shares in this period",
+        # translated here: the figure escapes the title (the apostrophe), so the catalog could
+        # no longer match it afterwards
+        y_title=gettext(str(options.get("lang") or "en"), SHARE_TITLES[_share(options)]),
+        empty=N_("No partner shares in this period"),
     )
     # A long average (EAEU 2002–2022) overlaps the window but must not stretch the axis to 2002.
     years = sorted(int(options.get(k, d)) for k, d in (("from", 1990), ("to", 2100)))
@@ -151,43 +165,51 @@ CHARTS = [
         id="trade_partner_shares",
         page="trade",
         title="Armenia's main trade partners: share of goods trade",
-        description="Each partner's share of Armenia's goods trade (exports plus imports, or "
-        "either alone) for Russia, the EU, Iran, China, the UAE and Georgia: yearly lines from "
-        "IMF statistics reported by Armenia, and dotted segments for figures quoted by Armstat "
-        "and officials over the period they cover.",
+        description=N_(
+            "Each partner's share of Armenia's goods trade (exports plus imports, or "
+            "either alone) for Russia, the EU, Iran, China, the UAE and Georgia: yearly lines from "
+            "IMF statistics reported by Armenia, and dotted segments for figures quoted by Armstat "
+            "and officials over the period they cover."
+        ),
         sources=("imf_imts", "trade_partners", "trade_notes"),
         live=("imf_imts",),
         data=partner_shares_data,
         figure=_shares_figure,
         options=(*TIME_OPTIONS, SHARE),
-        caveat="2024 shares are distorted by gold and diamond re-exports: gold imported mostly "
-        "from Russia and sent on, two-thirds of it to the UAE, inflated both partners' shares "
-        "until the trade collapsed in 2025. Partners' mirror statistics give other totals "
-        "(Russia reports $11.7–12.4bn of 2024 trade with Armenia; Armenia's prime minister "
-        "cited about $9bn).",
+        caveat=N_(
+            "2024 shares are distorted by gold and diamond re-exports: gold imported mostly "
+            "from Russia and sent on, two-thirds of it to the UAE, inflated both partners' shares "
+            "until the trade collapsed in 2025. Partners' mirror statistics give other totals "
+            "(Russia reports $11.7–12.4bn of 2024 trade with Armenia; Armenia's prime minister "
+            "cited about $9bn)."
+        ),
     ),
     Chart(
         id="trade_with_russia_sources",
         page="trade",
         title="Armenia–Russia trade: whose figure?",
-        description="Armenia–Russia trade turnover in US$ billions as reported by Armstat, by "
-        "Russian statistics and officials, and by Armenian officials, with IMF and UN Comtrade "
-        "yearly values where available. Each figure spans the months it covers; where sources "
-        "disagree on a period, the spread is shaded.",
+        description=N_(
+            "Armenia–Russia trade turnover in US$ billions as reported by Armstat, by "
+            "Russian statistics and officials, and by Armenian officials, with IMF and UN Comtrade "
+            "yearly values where available. Each figure spans the months it covers; where sources "
+            "disagree on a period, the spread is shaded."
+        ),
         sources=("trade_partners", "imf_imts", "comtrade"),
         live=("imf_imts", "comtrade"),
         data=russia_sources_data,
         figure=lambda f, o: periods.source_ranges(
             f,
             group="source_group",
-            y_title="US$ bn",
+            y_title=N_("US$ bn"),
             colours=GROUP_COLOURS,
-            empty="No Armenia–Russia trade figures in this period",
+            empty=N_("No Armenia–Russia trade figures in this period"),
         ),
         options=TIME_OPTIONS,
-        caveat="Part-year figures (Jan–May, H1, Jan–Aug) are totals for those months, not "
-        "annual rates. Russian figures for 2024 ($11.7–12.4bn) run well above the Armenian "
-        "ones (about $9bn); Armstat attributes such gaps to methodology.",
+        caveat=N_(
+            "Part-year figures (Jan–May, H1, Jan–Aug) are totals for those months, not "
+            "annual rates. Russian figures for 2024 ($11.7–12.4bn) run well above the Armenian "
+            "ones (about $9bn); Armstat attributes such gaps to methodology."
+        ),
     ),
     Chart(
         id="upper_lars_route_share",
@@ -214,8 +236,8 @@ CHARTS = [
 
 
 # --- live: UN Comtrade HS 1001 and World Bank WDI -----------------------------------------
-WHEAT_LIVE = "Share of wheat imports by value, % (UN Comtrade, live)"
-WHEAT_CURATED = "Share of wheat imports from Russia, % (as reported, curated)"
+WHEAT_LIVE = N_("Share of wheat imports by value, % (UN Comtrade, live)")
+WHEAT_CURATED = N_("Share of wheat imports from Russia, % (as reported, curated)")
 
 
 def wheat_data(options: dict) -> pd.DataFrame:
@@ -249,7 +271,7 @@ def wdi_trade_data(options: dict) -> pd.DataFrame:
         return rows
     rows = rows.assign(
         panel=rows["unit"].map(
-            {"US$ bn": "Merchandise trade, US$ bn", "% of GDP": "Trade, % of GDP"}
+            {"US$ bn": N_("Merchandise trade, US$ bn"), "% of GDP": N_("Trade, % of GDP")}
         )
     )
     return in_years(rows, options)
@@ -260,28 +282,34 @@ CHARTS += [
         id="wheat_imports_by_partner",
         page="trade",
         title="Wheat imports: who supplies them",
-        description="Each partner's share of the value of Armenia's wheat imports (HS 1001) per "
-        "year from UN Comtrade, and the shares from Russia reported by Armenian officials and "
-        "customs, in a separate panel.",
+        description=N_(
+            "Each partner's share of the value of Armenia's wheat imports (HS 1001) per "
+            "year from UN Comtrade, and the shares from Russia reported by Armenian officials and "
+            "customs, in a separate panel."
+        ),
         sources=("comtrade", "wheat_imports"),
         live=("comtrade",),
         data=wheat_data,
-        figure=panels_by("partner", "No wheat import figures in this period"),
+        figure=panels_by("partner", N_("No wheat import figures in this period")),
         options=TIME_OPTIONS,
         height=480,
-        caveat="Comtrade shares are of import value; the curated shares are as the source "
-        "states them (often of volume) — two measures, two panels. Wheat only, not all grain.",
+        caveat=N_(
+            "Comtrade shares are of import value; the curated shares are as the source "
+            "states them (often of volume) — two measures, two panels. Wheat only, not all grain."
+        ),
     ),
     Chart(
         id="merchandise_trade_wdi",
         page="trade",
         title="Armenia's merchandise trade and openness (World Bank)",
-        description="Merchandise exports and imports in US$ billions, and trade in goods and "
-        "services as a share of GDP, per year (World Development Indicators).",
+        description=N_(
+            "Merchandise exports and imports in US$ billions, and trade in goods and "
+            "services as a share of GDP, per year (World Development Indicators)."
+        ),
         sources=("worldbank",),
         live=("worldbank",),
         data=wdi_trade_data,
-        figure=panels_by("series", "No World Bank trade figures in this period"),
+        figure=panels_by("series", N_("No World Bank trade figures in this period")),
         options=TIME_OPTIONS,
         height=460,
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data import datasets
+from dashboard.i18n import N_
 from data_sources import registry
 
 # IMF IMTS partner code -> (series key shared with the curated files, label)
@@ -41,8 +42,8 @@ FIRST_COLUMNS = [
     "confidence",
     "note",
 ]
-IMF = "IMF IMTS (Armenia-reported, live)"
-COMTRADE = "UN Comtrade (Armenia-reported, live)"
+IMF = N_("IMF IMTS (Armenia-reported, live)")
+COMTRADE = N_("UN Comtrade (Armenia-reported, live)")
 
 
 def ordered(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,16 +7,31 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, base_layout
+from dashboard.i18n import N_, gettext
+
+# the named weightings of exposure.sensitivity, each a whole message
+SCENARIOS = (
+    N_("your weights"),
+    N_("equal weights"),
+    N_("without gas"),
+    N_("without trade"),
+    N_("without remittances"),
+    N_("without wheat"),
+    N_("without nuclear"),
+    N_("without rail"),
+)
 
 
-def components(table: pd.DataFrame, index: float) -> go.Figure:
-    """Each component's dependent share as a lollipop, marker size by weight; index on top."""
+def components(table: pd.DataFrame, index: float, lang: str = "en") -> go.Figure:
+    """Each component's dependent share as a lollipop, marker size by weight; index on top.
+    The words in `lang` (component labels are catalog messages)."""
     if table.empty:
-        return empty_figure("No component figures loaded yet")
+        return empty_figure(N_("No component figures loaded yet"))
     table = table.sort_values("share")
+    table = table.assign(label=table["label"].map(lambda label: gettext(lang, str(label))))
     fig = go.Figure(
         layout=base_layout(
-            xaxis={"title": {"text": "share dependent on Russia (%)"}, "range": [0, 105]},
+            xaxis={"title": {"text": N_("share dependent on Russia (%)")}, "range": [0, 105]},
             yaxis={"automargin": True},
             showlegend=False,
             margin={"l": 8, "r": 16, "t": 40, "b": 40},
@@ -52,7 +67,7 @@ def components(table: pd.DataFrame, index: float) -> go.Figure:
     )
     label = "—" if pd.isna(index) else f"{index:.0f} / 100"
     fig.add_annotation(
-        text=f"<b>Exposure index: {label}</b>",
+        text="<b>" + gettext(lang, "Exposure index: %(value)s") % {"value": label} + "</b>",
         x=0,
         y=1.08,
         xref="paper",
@@ -64,16 +79,17 @@ def components(table: pd.DataFrame, index: float) -> go.Figure:
     return fig
 
 
-def sensitivity(frame: pd.DataFrame) -> go.Figure:
-    """Random-weight draws as a strip, with named scenarios marked on the same axis."""
+def sensitivity(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Random-weight draws as a strip, with named scenarios marked on the same axis; the words
+    in `lang`."""
     frame = frame.dropna(subset=["index"])
     if frame.empty:
-        return empty_figure("Set at least one weight above zero")
+        return empty_figure(N_("Set at least one weight above zero"))
     draws = frame[frame["scenario"] == "random weights"]
     named = frame[frame["scenario"] != "random weights"].reset_index(drop=True)
     fig = go.Figure(
         layout=base_layout(
-            xaxis={"title": {"text": "exposure index (0–100)"}, "range": [0, 100]},
+            xaxis={"title": {"text": N_("exposure index (0–100)")}, "range": [0, 100]},
             yaxis={"visible": False, "range": [-1, len(named) + 1]},
             showlegend=True,
         )
@@ -84,9 +100,9 @@ def sensitivity(frame: pd.DataFrame) -> go.Figure:
             x=draws["index"],
             y=jitter,
             mode="markers",
-            name=f"{len(draws)} random weightings",
+            name=gettext(lang, "%(n)s random weightings") % {"n": len(draws)},
             marker={"size": 5, "color": OKABE_ITO["sky"], "opacity": 0.5},
-            hovertemplate="%{x:.1f}<extra>random weights</extra>",
+            hovertemplate="%{x:.1f}<extra>" + gettext(lang, "random weights") + "</extra>",
         )
     )
     colours = [OKABE_ITO["vermillion"], OKABE_ITO["black"]] + [OKABE_ITO["grey"]] * len(named)
@@ -95,9 +111,9 @@ def sensitivity(frame: pd.DataFrame) -> go.Figure:
             x=named["index"],
             y=[i + 1 for i in range(len(named))],
             mode="markers+text",
-            text=named["scenario"].tolist(),
+            text=[gettext(lang, str(name)) for name in named["scenario"]],
             textposition="middle right",
-            name="named weightings",
+            name=N_("named weightings"),
             marker={"size": 10, "color": colours[: len(named)], "symbol": "diamond"},
             hovertemplate="%{text}: %{x:.1f}<extra></extra>",
         )

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import MARKERS, SEQUENCE, base_layout
+from dashboard.i18n import N_
 
 QUALIFIER = {
     "approx": "≈",
@@ -171,7 +172,7 @@ def _range_bands(fig: go.Figure, frame: pd.DataFrame) -> None:
                 mode="lines",
                 line={"width": 0},
                 fillcolor=RANGE_FILL,
-                name="Spread between sources",
+                name=N_("Spread between sources"),
                 legendgroup="spread",
                 showlegend=first,
                 hovertext=f"{period_text(start, end)}: {number(low)}–{number(high)} across sources",

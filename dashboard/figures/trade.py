@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 from dashboard.figures.common import add_note, empty_figure, safe_text
 from dashboard.figures.periods import hover_text, present, segment_trace, time_layout
 from dashboard.figures.theme import OKABE_ITO, colour_for
+from dashboard.i18n import N_
 
 NOTE_FILL = "rgba(119,119,119,0.12)"
-LIVE_GROUP = "IMF IMTS, live (Armenia-reported)"
-CURATED_GROUP = "Curated reports (period as published)"
+CITED_EN = "lang:en"  # an annotation whose text is cited English (see pp-charts.js)
+LIVE_GROUP = N_("IMF IMTS, live (Armenia-reported)")
+CURATED_GROUP = N_("Curated reports (period as published)")
 # Legend order within each origin; unknown partners follow in the order they appear.
 PARTNER_ORDER = ["russia", "eaeu", "eu", "iran", "china", "uae", "uae_hongkong", "georgia"]
 
@@ -49,6 +51,10 @@ def add_notes(fig: go.Figure, notes: pd.DataFrame, middle: pd.Timestamp | None =
         full = "<br>".join(safe_text(row.get(k)) for k in keys if present(row.get(k)))
         short = textwrap.shorten(str(row.get("title") or ""), 36, placeholder="…")
         right = middle is not None and start > pd.Timestamp(middle)
+        # the label is the note's cited title: English unless a person wrote it in the page's
+        # language (datasets.titles_in keeps the English one as title_en); pp-charts.js gives
+        # an annotation named "lang:en" the attribute lang="en" (WCAG 3.1.2, language of parts)
+        english = not present(row.get("title_en")) or row.get("title_en") == row.get("title")
         fig.add_annotation(
             x=start,
             y=1 - 0.09 * index,
@@ -62,6 +68,7 @@ def add_notes(fig: go.Figure, notes: pd.DataFrame, middle: pd.Timestamp | None =
             align="left",
             font={"size": 11, "color": "#333"},
             bgcolor="rgba(255,255,255,0.85)",
+            name=CITED_EN if english else "",
         )
     return fig
 
@@ -126,7 +133,7 @@ def partner_shares(
     if live.empty:
         add_note(
             fig,
-            "No live IMF figures yet: curated reports only",
+            N_("No live IMF figures yet: curated reports only"),
             x=0,
             y=0,
             xanchor="left",

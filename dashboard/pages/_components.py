@@ -433,6 +433,24 @@ def failure_banner() -> html.Div | None:
     )
 
 
+# the first word of a KPI card's origin ("curated · Armstat") and of a change that names the
+# latest event ("latest: <event title>"): interface words; what follows is cited (lang="en")
+KPI_PREFIXES = {"curated · ": N_("curated"), "live · ": N_("live"), "latest: ": N_("latest")}
+
+
+def kpi_words(text: str, lang: str) -> str | list:
+    """A KPI card's origin or change in `lang`: its interface word translated, the publisher or
+    event title after it kept as cited and marked English; other text as computed."""
+    if lang == "en":
+        return text
+    for prefix, word in KPI_PREFIXES.items():
+        if text.startswith(prefix):
+            rest = text[len(prefix) :]
+            cited = gettext(lang, rest) if rest == "unknown" else html.Span(rest, lang="en")
+            return [gettext(lang, word), prefix[len(word) :], cited]
+    return text
+
+
 def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -> dbc.Card:
     """One pressure point in one number: value, change, as of, source, stale badge; the card's
     words in `lang` (the figure's own text, such as the period, stays as computed)."""
@@ -446,7 +464,7 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -
         body = [
             html.Div(
                 [
-                    value.value,
+                    gettext(lang, value.value),  # a word such as "open" is a message
                     " ",
                     html.Small(
                         value.unit if "%" not in value.value and value.number is not None else "",
@@ -455,12 +473,16 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -
                 ],
                 className="pp-kpi-value",
             ),
-            html.Div(value.change, className="pp-kpi-change small") if value.change else None,
+            html.Div(kpi_words(value.change, lang), className="pp-kpi-change small")
+            if value.change
+            else None,
             html.Div(value.earlier, className="pp-kpi-earlier small") if value.earlier else None,
             html.Div(
                 [f"{value.period} · {value.as_of_in(lang)} ", badge], className="small text-muted"
             ),
-            html.Span(value.origin, className="pp-origin small") if value.origin else None,
+            html.Span(kpi_words(value.origin, lang), className="pp-origin small")
+            if value.origin
+            else None,
             " · " if value.origin else None,
             html.A(
                 gettext(lang, "source"),

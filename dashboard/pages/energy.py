@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard.i18n import N_
 from dashboard.pages._chart_page import chart_page
 
 dash.register_page(
@@ -15,7 +16,7 @@ dash.register_page(
     description="Gas, electricity, nuclear fuel and rail: Armenia's energy dependence on Russia.",
 )
 
-INTRO = (
+INTRO = N_(
     "Gazprom owns Armenia's gas network and supplies most of its gas; Iran's gas is paid "
     "for in electricity. The Metsamor nuclear plant burns Russian fuel, and Russian "
     "Railways runs the railway under a 30-year concession."

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 
 from dashboard.charts.kpis import KPIS, Kpi, value_of
 from dashboard.data.door import Reads, StoreUnavailable
-from dashboard.i18n import parse_lang
+from dashboard.i18n import N_, parse_lang
 from dashboard.pages._chart_page import chart_page
 from dashboard.pages._components import kpi_card
 
@@ -23,7 +23,7 @@ dash.register_page(
     description="How exposed Armenia is to the levers Russia still holds.",
 )
 
-INTRO = (
+INTRO = N_(
     "Russia has pulled its border guards back from most of Armenia, but it still holds "
     "levers: the only land route north, the gas network, remittances, wheat, nuclear fuel "
     "and the railway. Each card shows the latest cited figure; each page follows one lever."

@@ -101,7 +101,8 @@ def sources_table(lang: str = "en") -> html.Table:
                                 lang="en",
                             ),
                             html.Br(),
-                            html.Code(source.id),
+                            # an identifier, not words in any language (BCP 47 `zxx`)
+                            html.Code(source.id, lang="zxx"),
                         ],
                         id=source.id,
                     ),

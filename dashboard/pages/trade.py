@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard.i18n import N_
 from dashboard.pages._chart_page import chart_page
 
 dash.register_page(
@@ -16,7 +17,7 @@ dash.register_page(
     "side by side, and the trade that depends on the Upper Lars road.",
 )
 
-INTRO = (
+INTRO = N_(
     "Russia is still Armenia's largest trade partner, and goods sent there by road must "
     "cross Upper Lars, the only operating land crossing. The 2024 figures are "
     "swollen by gold re-exported from Russia, and Armenian and Russian statistics rarely "
