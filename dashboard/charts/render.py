@@ -73,7 +73,10 @@ def _build(
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     # Event titles in the reader's language where a person wrote one, else English (issue 13)
     frame = datasets.titles_in(chart.data(options), lang)
-    figure = distinguish_series(chart.figure(frame, options))  # never colour alone
+    # the figure function gets the reader's language as the option `lang` (its built-up words)
+    figure = distinguish_series(
+        chart.figure(frame, {**options, "lang": lang})
+    )  # never colour alone
     for source_id in chart.live:  # read even when the rows came from elsewhere: part of the key
         if source_id not in door.current_reads():
             door.load(source_id)
