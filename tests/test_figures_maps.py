@@ -103,3 +103,28 @@ def test_unknown_layers_and_order() -> None:
     fig = maps.points_map(frame, layers=("ucdp", "euma_hub"))
     groups = [t.legendgroup for t in geo_traces(fig)]
     assert groups == ["ucdp", "euma_hub", "zeta"]
+
+
+def test_layer_names_notes_and_empty_text_in_the_page_language() -> None:
+    """Issue 13: the legend name is one message per precision, so each language orders it;
+    English stays as built; a note passed as a catalog message is translated, data is not."""
+    english = {t.name for t in geo_traces(maps.points_map(points()))}
+    assert "EUMA forward operating base (town-centre point)" in english
+    russian = maps.points_map(
+        points(lat=[40.2, 40.2, 39.51, None]),
+        notes=[
+            "EUMA does not publish base coordinates: each point is the town the base is "
+            "named after."
+        ],
+        lang="ru",
+    )
+    names = {t.name for t in geo_traces(russian)}
+    assert "Передовая база EUMA (центр города)" in names
+    assert "Столкновение или инцидент (наш список) (центр города)" in names
+    notes = " ".join(a.text for a in russian.layout.annotations)
+    assert "EUMA не публикует координаты баз" in notes
+    assert "Не на карте" in notes and "Событие UCDP GED: 1" in notes
+    hover = " ".join(t.hovertext[0] for t in geo_traces(russian))
+    assert "Clash at Sotk" in hover  # the row's own name is data: as cited
+    empty = maps.points_map(points().iloc[:0], empty="No EUMA bases in the store yet", lang="hy")
+    assert "EUMA-ի հենակետեր պահոցում դեռ չկան" in empty.layout.annotations[0].text

@@ -34,6 +34,9 @@ class Chart:
     figure: Callable[[pd.DataFrame, dict], go.Figure]
     options: tuple[Option, ...] = ()
     caveat: str = ""
+    # values for the caveat's named placeholders (`%(km)s`), filled after it is translated
+    # (each value is translated too when it is a catalog message)
+    caveat_args: dict[str, str] = field(default_factory=dict)
     geo: bool = False
     height: int = 380
     date_columns: tuple[str, ...] = field(default=("period_end",))

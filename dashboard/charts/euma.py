@@ -21,17 +21,18 @@ from dashboard.figures import coverage as coverage_figures
 from dashboard.figures import events as event_figures
 from dashboard.figures import maps
 from dashboard.figures.euma import coverage_figure, patrols_figure
+from dashboard.i18n import N_, gettext
 
 LAUNCH_ROW = "2023-02-20-euma-launch"  # euma_timeline row: launch, first patrol the same day
-RATE_FORMULA = (
+RATE_FORMULA = N_(
     "implied patrols per week = (P_i - P_i-1) / ((d_i - d_i-1) in days / 7), "
     "between consecutive reported totals P of the same mission"
 )
 BORDER_ORDER = ("armenia_azerbaijan", "armenia_turkey", "armenia_iran")
 BORDER_LABEL = {
-    "armenia_azerbaijan": "Armenia–Azerbaijan",
-    "armenia_turkey": "Armenia–Türkiye",
-    "armenia_iran": "Armenia–Iran",
+    "armenia_azerbaijan": N_("Armenia–Azerbaijan"),
+    "armenia_turkey": N_("Armenia–Türkiye"),
+    "armenia_iran": N_("Armenia–Iran"),
 }
 
 
@@ -116,12 +117,15 @@ def euma_map_data(options: dict) -> pd.DataFrame:
 def euma_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     return maps.points_map(
         frame,
-        empty="No EUMA bases in the store yet",
+        empty=N_("No EUMA bases in the store yet"),
         notes=[
-            "EUMA does not publish base coordinates: each point is "
-            "the town the base is named after."
+            N_(
+                "EUMA does not publish base coordinates: each point is "
+                "the town the base is named after."
+            )
         ],
         layers=("euma_hq", "euma_hub"),
+        lang=str((options or {}).get("lang", "en")),
     )
 
 
@@ -148,11 +152,36 @@ def coverage_data(options: dict) -> pd.DataFrame:
     return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
+def border_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    """`coverage_data`'s labels in `lang` (whole messages, so each language orders the words)."""
+    return [
+        gettext(lang, "EUMA: border observed (%(year)s)") % {"year": f"{e:%Y}"}
+        if i == "border_length_observed"
+        else gettext(lang, "%(border)s border (%(year)s)")
+        % {"border": gettext(lang, BORDER_LABEL.get(s, s)), "year": f"{e:%Y}"}
+        for i, s, e in zip(frame["indicator"], frame["series"], frame["end"], strict=True)
+    ]
+
+
+def coverage_chart(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
+    """`coverage_figure` with the labels in the reader's language (English: as built)."""
+    lang = str((options or {}).get("lang", "en"))
+    if lang != "en" and not frame.empty:
+        frame = frame.assign(label=border_labels(frame, lang))
+    return coverage_figure(frame, options)
+
+
 SEGMENT = Option(
     "segment",
     cm.ALL,
     choices=(cm.ALL, cm.EASTERN, cm.NAKHCHIVAN, cm.EXCLAVES),
     label="Border segment",
+    choice_labels=(
+        (cm.ALL, N_("all")),
+        (cm.EASTERN, N_("eastern")),
+        (cm.NAKHCHIVAN, N_("nakhchivan")),
+        (cm.EXCLAVES, N_("exclaves")),
+    ),
 )
 WITHIN = Option(
     "d", "15", choices=tuple(str(int(d)) for d in cm.DISTANCES_KM if d), label="Within km"
@@ -291,14 +320,27 @@ def border_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
         within = int((with_base["nearest_km"].astype(float) <= d_km).sum())
         border = frame[frame["layer"] == "border"]
         on = border["date"].iloc[0] if not border.empty else ""
+        lang = str(options.get("lang", "en"))
         notes = [
-            f"Border coloured by distance to the nearest EUMA base open on {on}. "
-            f"Of {len(with_base)} mapped clashes after EUMA's first base opened, {within} were "
-            f"within {d_km:.0f} km of a base open that day; "
-            f"{len(clashes) - len(with_base)} had no base open yet or no sourced point.",
+            gettext(
+                lang,
+                "Border coloured by distance to the nearest EUMA base open on %(on)s. "
+                "Of %(mapped)s mapped clashes after EUMA's first base opened, %(within)s were "
+                "within %(km)s km of a base open that day; "
+                "%(other)s had no base open yet or no sourced point.",
+            )
+            % {
+                "on": on,
+                "mapped": len(with_base),
+                "within": within,
+                "km": f"{d_km:.0f}",
+                "other": len(clashes) - len(with_base),
+            },
             coverage_figures.REACH,
         ]
-    return coverage_figures.border_distance_map(frame, {"notes": notes})
+    return coverage_figures.border_distance_map(
+        frame, {"notes": notes, "lang": options.get("lang", "en")}
+    )
 
 
 CHARTS = [
@@ -306,11 +348,15 @@ CHARTS = [
         id="euma_mandate_timeline",
         page="euma",
         title="EU monitors in Armenia: mandate, bases, milestones",
-        description="Dated decisions, deployments and statements of the EU Monitoring Capacity "
-        "(2022) and the EU Mission in Armenia since 2023, by kind.",
+        description=N_(
+            "Dated decisions, deployments and statements of the EU Monitoring Capacity "
+            "(2022) and the EU Mission in Armenia since 2023, by kind."
+        ),
         sources=("euma_timeline",),
         data=mandate_data,
-        figure=lambda f, o: event_figures.timeline(f, empty="No EUMA events in this period"),
+        figure=lambda f, o: event_figures.timeline(
+            f, empty=gettext(str(o.get("lang", "en")), "No EUMA events in this period")
+        ),
         options=TIME_OPTIONS[:2],
         date_columns=("date",),
     ),
@@ -318,27 +364,37 @@ CHARTS = [
         id="euma_patrols",
         page="euma",
         title="EUMA patrols to date and the implied weekly rate",
-        description="Cumulative patrols as reported by the mission and EU officials, with the "
-        "average number of patrols a week implied between each pair of reported totals.",
+        description=N_(
+            "Cumulative patrols as reported by the mission and EU officials, with the "
+            "average number of patrols a week implied between each pair of reported totals."
+        ),
         sources=("euma_figures", "euma_timeline"),
         data=patrols_data,
         figure=patrols_figure,
         options=TIME_OPTIONS,
-        caveat=f"The weekly rate is ours, not EUMA's: {RATE_FORMULA}. The first interval starts "
-        "from 0 on launch day (20 Feb 2023, open marker), when the first patrol was reported. "
-        "A rate is marked ≈ when either total is approximate or a lower bound (e.g. 'over 300'). "
-        "EUMCAP's 176 patrols in 2022 were a separate mission and are not added to EUMA's count.",
+        caveat=N_(
+            "The weekly rate is ours, not EUMA's: %(formula)s. The first interval starts "
+            "from 0 on launch day (20 Feb 2023, open marker), when the first patrol was reported. "
+            "A rate is marked ≈ when either total is approximate or a lower bound (e.g. 'over "
+            "300'). EUMCAP's 176 patrols in 2022 were a separate mission and are not added to "
+            "EUMA's count."
+        ),
+        caveat_args={"formula": RATE_FORMULA},
     ),
     Chart(
         id="euma_map",
         page="euma",
         title="Map: EUMA headquarters and forward operating bases",
-        description="EUMA's headquarters and forward operating bases in Yeghegnadzor, Jermuk, "
-        "Goris, Kapan, Martuni and Ijevan, with the timeline events reported at each.",
+        description=N_(
+            "EUMA's headquarters and forward operating bases in Yeghegnadzor, Jermuk, "
+            "Goris, Kapan, Martuni and Ijevan, with the timeline events reported at each."
+        ),
         sources=("places", "euma_timeline"),
         data=euma_map_data,
         figure=euma_map,
-        caveat="Open markers are town-centre points: EUMA does not publish where its bases are.",
+        caveat=N_(
+            "Open markers are town-centre points: EUMA does not publish where its bases are."
+        ),
         geo=True,
         height=480,
         date_columns=(),
@@ -347,48 +403,65 @@ CHARTS = [
         id="euma_coverage",
         page="euma",
         title="Reported km: the border EUMA says it observes, against the border's length",
-        description="The head of mission's 'nearly 1,000 km' of observed border beside the "
-        "1,007 km Armenia–Azerbaijan border; Armenia's borders with Türkiye and Iran for scale.",
+        description=N_(
+            "The head of mission's 'nearly 1,000 km' of observed border beside the "
+            "1,007 km Armenia–Azerbaijan border; Armenia's borders with Türkiye and Iran for scale."
+        ),
         sources=("euma_figures",),
         data=coverage_data,
-        figure=coverage_figure,
-        caveat="EUMA's figure is a round number from an interview, not a measured length of "
-        "patrolled border; estimates of the Armenia–Azerbaijan border run 996–1,007 km. The "
-        "distance the monitors drive (over 3,800 km a week in 2023) is another measure and is "
-        "not shown here.",
+        figure=coverage_chart,
+        caveat=N_(
+            "EUMA's figure is a round number from an interview, not a measured length of "
+            "patrolled border; estimates of the Armenia–Azerbaijan border run 996–1,007 km. The "
+            "distance the monitors drive (over 3,800 km a week in 2023) is another measure and is "
+            "not shown here."
+        ),
     ),
     Chart(
         id="euma_border_coverage",
         page="euma",
         title="How much of the border is within reach of an EUMA base",
-        description="Share of the Armenia–Azerbaijan border line within 5 to 50 km, in a straight "
-        "line, of an EUMA base open at the time, from each date a base opened; the longest "
-        "stretch beyond each distance is in the hover and the data.",
+        description=N_(
+            "Share of the Armenia–Azerbaijan border line within 5 to 50 km, in a straight "
+            "line, of an EUMA base open at the time, from each date a base opened; the longest "
+            "stretch beyond each distance is in the hover and the data."
+        ),
         sources=("places", "euma_timeline"),
         data=border_coverage_data,
         figure=coverage_figures.coverage_over_time,
         options=(SEGMENT,),
-        caveat=cov.REACH_NOTE
-        + " The reported patrol counts are in the chart above. "
-        + cov.BORDER_NOTE.format(km=cov.geometry().segment_km[cm.ALL])
-        + " Bases opened on the dates of the euma_timeline rows of category base_opened; Goris, "
-        "Jermuk and Martuni are dated to the launch (20 Feb 2023) because no opening day is "
-        "published.",
+        caveat=N_(
+            "Straight-line reach from the town each base is named after: not patrol routes, "
+            "roads, terrain or line of sight, and not what the monitors actually saw. The "
+            "reported patrol counts are in the chart above. Natural Earth's 1:50m line is "
+            "generalised (a few dozen vertices per segment), so it cuts every bend of the "
+            "surveyed border: it measures about %(km)s km against the ~1,000 km (996–1,007 km) "
+            "cited for the Armenia–Azerbaijan border. Shares are of the generalised line. Bases "
+            "opened on the dates of the euma_timeline rows of category base_opened; Goris, Jermuk "
+            "and Martuni are dated to the launch (20 Feb 2023) because no opening day is "
+            "published."
+        ),
+        caveat_args={"km": f"{cov.geometry().segment_km[cm.ALL]:,.0f}"},
         date_columns=("date",),
     ),
     Chart(
         id="euma_border_map",
         page="euma",
         title="Map: the border by distance to the nearest EUMA base, with the clashes",
-        description="The Armenia–Azerbaijan border coloured by straight-line distance to the "
-        "nearest EUMA base open on the chosen date, the bases open then, and the curated clashes "
-        "with how many fell within the chosen distance of a base open on their day.",
+        description=N_(
+            "The Armenia–Azerbaijan border coloured by straight-line distance to the "
+            "nearest EUMA base open on the chosen date, the bases open then, and the curated "
+            "clashes with how many fell within the chosen distance of a base open on their day."
+        ),
         sources=("places", "euma_timeline", "border_clashes"),
         data=border_map_data,
         figure=border_map,
         options=(ON_DATE, WITHIN),
-        caveat=cov.REACH_NOTE + " Base and clash points are town centres where no exact point "
-        "is published.",
+        caveat=N_(
+            "Straight-line reach from the town each base is named after: not patrol routes, "
+            "roads, terrain or line of sight, and not what the monitors actually saw. Base and "
+            "clash points are town centres where no exact point is published."
+        ),
         geo=True,
         height=520,
         date_columns=("date",),

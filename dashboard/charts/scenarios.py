@@ -21,6 +21,7 @@ from dashboard.charts.options import Option, bounded_float
 from dashboard.data import datasets
 from dashboard.data.memo import memo
 from dashboard.figures import scenarios as scenario_figures
+from dashboard.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def remittance_falls(scenario: Scenario, values: dict[str, float]) -> pd.DataFra
 
 # --- the registry -------------------------------------------------------------------------------
 GAS, REM, LARS, TRADE = "gas_imports", "remittances", "upper_lars_throughput", "trade_partners"
-PER_DAY = "million m³ a day"
+PER_DAY = N_("million m³ a day")
 
 SCENARIOS: dict[str, Scenario] = {
     s.id: s
@@ -217,27 +218,33 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             id="upper_lars_closure",
             title="If Upper Lars closes: exports to Russia held up and trucks queued",
-            description="Armenian exports to Russia delayed and Armenian trucks queued for a "
-            "closure of the only road north, against closures in the event log.",
-            formula="exports delayed (US$ m) = closure days / 365 × road share × annual exports "
-            "to Russia (US$ bn) × 1000; % of annual exports = closure days / 365 × road share; "
-            "trucks queued = closure days × Armenian trucks a day",
+            description=N_(
+                "Armenian exports to Russia delayed and Armenian trucks queued for a "
+                "closure of the only road north, against closures in the event log."
+            ),
+            formula=N_(
+                "exports delayed (US$ m) = closure days / 365 × road share × annual exports "
+                "to Russia (US$ bn) × 1000; % of annual exports = closure days / 365 × road share; "
+                "trucks queued = closure days × Armenian trucks a day"
+            ),
             compute=sm.upper_lars_closure,
             params=(
                 Param(
                     "closure_days",
-                    "Closure",
-                    "days",
+                    N_("Closure"),
+                    N_("days"),
                     1,
                     120,
                     1,
                     7.0,
-                    note="Assumption: a week, as long as the longer weather closures in the "
-                    "event log; the 2006–2010 closure lasted 1,369 days.",
+                    note=N_(
+                        "Assumption: a week, as long as the longer weather closures in the "
+                        "event log; the 2006–2010 closure lasted 1,369 days."
+                    ),
                 ),
                 Param(
                     "road_share_pct",
-                    "Share of exports to Russia by road via Upper Lars",
+                    N_("Share of exports to Russia by road via Upper Lars"),
                     "%",
                     0,
                     100,
@@ -245,37 +252,39 @@ SCENARIOS: dict[str, Scenario] = {
                     50.0,
                     low=30.0,
                     high=80.0,
-                    note="Assumption: no cited split of Armenia–Russia trade by route was "
-                    "found; gold and diamonds fly, some freight goes by ferry from Georgian "
-                    "ports. The band is our guess, 30–80 %.",
+                    note=N_(
+                        "Assumption: no cited split of Armenia–Russia trade by route was "
+                        "found; gold and diamonds fly, some freight goes by ferry from Georgian "
+                        "ports. The band is our guess, 30–80 %."
+                    ),
                 ),
                 Param(
                     "exports_usd_bn",
-                    "Annual exports to Russia",
-                    "US$ bn",
+                    N_("Annual exports to Russia"),
+                    N_("US$ bn"),
                     0.5,
                     8,
                     0.1,
                     Cited(
                         (Row(TRADE, "exports-total-2023"), Row(TRADE, "ru-export-share-2023")),
                         lambda v: v[0] * v[1] / 100,
-                        "2023 exports US$8.3bn × about 42 % to Russia",
+                        N_("2023 exports US$8.3bn × about 42 % to Russia"),
                     ),
                     low=Cited(
                         (Row(TRADE, "ru-exports-2024-jan-jul"),),
                         lambda v: v[0] * 12 / 7,
-                        "Jan–Jul 2024 exports to Russia, annualised (× 12/7)",
+                        N_("Jan–Jul 2024 exports to Russia, annualised (× 12/7)"),
                     ),
                     high=Cited(
                         (Row(TRADE, "exports-total-2023"), Row(TRADE, "ru-export-share-2023")),
                         lambda v: v[0] * v[1] / 100,
-                        "2023, as the default",
+                        N_("2023, as the default"),
                     ),
                 ),
                 Param(
                     "trucks_per_day",
-                    "Armenian trucks through Upper Lars",
-                    "trucks a day",
+                    N_("Armenian trucks through Upper Lars"),
+                    N_("trucks a day"),
                     0,
                     600,
                     10,
@@ -287,14 +296,14 @@ SCENARIOS: dict[str, Scenario] = {
                             Row(LARS, "armenian-share-trucks-2021"),
                         ),
                         lambda v: v[0] * v[1] / 100,
-                        "about 25 % Armenian (2021) of about 1,200 trucks a day (2023)",
+                        N_("about 25 % Armenian (2021) of about 1,200 trucks a day (2023)"),
                     ),
                 ),
             ),
             outputs=(
-                Output("exports_delayed_usd_m", "Exports to Russia held up", "US$ m"),
-                Output("exports_delayed_pct", "Share of a year's exports to Russia", "%"),
-                Output("trucks_queued", "Armenian trucks queued", "trucks"),
+                Output("exports_delayed_usd_m", N_("Exports to Russia held up"), N_("US$ m")),
+                Output("exports_delayed_pct", N_("Share of a year's exports to Russia"), "%"),
+                Output("trucks_queued", N_("Armenian trucks queued"), N_("trucks")),
             ),
             sweep="closure_days",
             headline="exports_delayed_usd_m",
@@ -304,40 +313,45 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             id="gas_interruption",
             title="If Russian gas stops: how long storage lasts and the demand left unmet",
-            description="Days until the Abovyan storage runs dry and the gas and electricity "
-            "left unmet when Russian supply stops, with Iran's pipeline as the only other source.",
-            formula="Iranian flow = contracted + ramp × (capacity − contracted); deficit = daily "
-            "use − Iranian flow; storage lasts = storage / deficit; unmet = max(0, deficit × "
-            "days − storage); electricity at risk = gas share of generation × unmet / (daily use "
-            "× days)",
+            description=N_(
+                "Days until the Abovyan storage runs dry and the gas and electricity "
+                "left unmet when Russian supply stops, with Iran's pipeline as the only other "
+                "source."
+            ),
+            formula=N_(
+                "Iranian flow = contracted + ramp × (capacity − contracted); deficit = daily "
+                "use − Iranian flow; storage lasts = storage / deficit; unmet = max(0, deficit × "
+                "days − storage); electricity at risk = gas share of generation × unmet / (daily "
+                "use × days)"
+            ),
             compute=sm.gas_interruption,
             choices=(
                 Choice(
                     "season",
-                    "Season",
+                    N_("Season"),
                     ("winter", "summer", "year"),
                     "winter",
                     {
-                        "winter": "winter (Jan–Mar)",
-                        "summer": "summer (May)",
-                        "year": "year average",
+                        "winter": N_("winter (Jan–Mar)"),
+                        "summer": N_("summer (May)"),
+                        "year": N_("year average"),
                     },
                 ),
             ),
             params=(
                 Param(
                     "outage_days",
-                    "Days without Russian gas",
-                    "days",
+                    N_("Days without Russian gas"),
+                    N_("days"),
                     1,
                     120,
                     1,
                     30.0,
-                    note="Assumption: a month.",
+                    note=N_("Assumption: a month."),
                 ),
                 Param(
                     "daily_use_mcm",
-                    "Gas use",
+                    N_("Gas use"),
                     PER_DAY,
                     1,
                     15,
@@ -346,23 +360,25 @@ SCENARIOS: dict[str, Scenario] = {
                         "winter": Cited(
                             (Row(GAS, "consumption-q1-2014"),),
                             lambda v: v[0] / 90,
-                            "674 million m³ in Jan–Mar 2014 / 90 days",
+                            N_("674 million m³ in Jan–Mar 2014 / 90 days"),
                         ),
                         "summer": Cited((Row(GAS, "consumption-daily-2014-05"),)),
                         "year": Cited(
                             (Row(GAS, "consumption-avg-2021-2023"),),
                             lambda v: v[0] / 365,
-                            "2021–23 yearly average / 365",
+                            N_("2021–23 yearly average / 365"),
                         ),
                     },
                     depends_on="season",
-                    note="Winter and summer rates are from 2014; use has grown since (the "
-                    "2021–23 average is higher than the 2014 winter rate).",
+                    note=N_(
+                        "Winter and summer rates are from 2014; use has grown since (the "
+                        "2021–23 average is higher than the 2014 winter rate)."
+                    ),
                 ),
                 Param(
                     "storage_mcm",
-                    "Gas in Abovyan storage",
-                    "million m³",
+                    N_("Gas in Abovyan storage"),
+                    N_("million m³"),
                     0,
                     200,
                     1,
@@ -372,7 +388,7 @@ SCENARIOS: dict[str, Scenario] = {
                 ),
                 Param(
                     "iran_contracted_mcm_day",
-                    "Iranian gas under contract",
+                    N_("Iranian gas under contract"),
                     PER_DAY,
                     0,
                     10,
@@ -380,12 +396,12 @@ SCENARIOS: dict[str, Scenario] = {
                     Cited(
                         (Row(GAS, "iran-2023"),),
                         lambda v: v[0] / 365,
-                        "365 million m³ a year / 365",
+                        N_("365 million m³ a year / 365"),
                     ),
                 ),
                 Param(
                     "iran_capacity_mcm_day",
-                    "Iran–Armenia pipeline capacity",
+                    N_("Iran–Armenia pipeline capacity"),
                     PER_DAY,
                     0,
                     15,
@@ -393,29 +409,31 @@ SCENARIOS: dict[str, Scenario] = {
                     Cited(
                         (Row(GAS, "iran-pipeline-capacity"),),
                         lambda v: v[0] / 365,
-                        "2,300 million m³ a year / 365",
+                        N_("2,300 million m³ a year / 365"),
                     ),
                     low=Cited(
                         (Row(GAS, "iran-pipeline-capacity"),),
                         lambda v: v[0] / 365,
-                        "2,300 million m³ a year / 365",
+                        N_("2,300 million m³ a year / 365"),
                     ),
                     high=Cited((Row(GAS, "iran-pipeline-capacity-daily-2009"),)),
                 ),
                 Param(
                     "iran_ramp_pct",
-                    "Spare pipeline capacity Iran fills",
+                    N_("Spare pipeline capacity Iran fills"),
                     "%",
                     0,
                     100,
                     5,
                     0.0,
-                    note="Assumption: none beyond the contract, since more Iranian gas "
-                    "needs a new deal (and electricity to swap for it).",
+                    note=N_(
+                        "Assumption: none beyond the contract, since more Iranian gas "
+                        "needs a new deal (and electricity to swap for it)."
+                    ),
                 ),
                 Param(
                     "gas_share_elec_pct",
-                    "Gas share of electricity generation",
+                    N_("Gas share of electricity generation"),
                     "%",
                     0,
                     100,
@@ -426,12 +444,12 @@ SCENARIOS: dict[str, Scenario] = {
                 ),
             ),
             outputs=(
-                Output("storage_lasts_days", "Storage runs out after", "days"),
-                Output("unmet_demand_mcm", "Gas demand unmet", "million m³"),
-                Output("unmet_demand_pct", "Share of gas demand unmet", "%"),
-                Output("electricity_at_risk_pct", "Electricity generation at risk", "%"),
-                Output("iran_flow_mcm_day", "Gas from Iran", PER_DAY),
-                Output("deficit_mcm_day", "Daily shortfall", PER_DAY),
+                Output("storage_lasts_days", N_("Storage runs out after"), N_("days")),
+                Output("unmet_demand_mcm", N_("Gas demand unmet"), N_("million m³")),
+                Output("unmet_demand_pct", N_("Share of gas demand unmet"), "%"),
+                Output("electricity_at_risk_pct", N_("Electricity generation at risk"), "%"),
+                Output("iran_flow_mcm_day", N_("Gas from Iran"), PER_DAY),
+                Output("deficit_mcm_day", N_("Daily shortfall"), PER_DAY),
             ),
             sweep="outage_days",
             headline="unmet_demand_mcm",
@@ -440,28 +458,32 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             id="remittance_shock",
             title="If transfers from Russia fall: the loss as a share of GDP",
-            description="Money transfers from Russia lost when they fall by a given share, as a "
-            "share of Armenia's GDP, under each cited measure of those transfers.",
-            formula="loss (% of GDP) = fall × transfers from Russia as % of GDP; loss (US$ bn) "
-            "= loss × GDP / 100",
+            description=N_(
+                "Money transfers from Russia lost when they fall by a given share, as a "
+                "share of Armenia's GDP, under each cited measure of those transfers."
+            ),
+            formula=N_(
+                "loss (% of GDP) = fall × transfers from Russia as % of GDP; loss (US$ bn) "
+                "= loss × GDP / 100"
+            ),
             compute=sm.remittance_shock,
             choices=(
                 Choice(
                     "measure",
-                    "Measure of transfers from Russia",
+                    N_("Measure of transfers from Russia"),
                     ("bank_transfers", "bank_transfers_governor", "bank_transfers_net"),
                     "bank_transfers",
                     {
-                        "bank_transfers": "CBA bank transfers, gross (hetq)",
-                        "bank_transfers_governor": "CBA bank transfers, gross (governor)",
-                        "bank_transfers_net": "CBA bank transfers, net of transfers to Russia",
+                        "bank_transfers": N_("CBA bank transfers, gross (hetq)"),
+                        "bank_transfers_governor": N_("CBA bank transfers, gross (governor)"),
+                        "bank_transfers_net": N_("CBA bank transfers, net of transfers to Russia"),
                     },
                 ),
             ),
             params=(
                 Param(
                     "fall_pct",
-                    "Fall in transfers from Russia",
+                    N_("Fall in transfers from Russia"),
                     "%",
                     0,
                     100,
@@ -469,13 +491,13 @@ SCENARIOS: dict[str, Scenario] = {
                     Cited(
                         (Row(REM, "russia-change-2024-q1"),),
                         lambda v: abs(v[0]),
-                        "the CBA's −50 % year on year in Q1 2024",
+                        N_("the CBA's −50 % year on year in Q1 2024"),
                     ),
                 ),
                 Param(
                     "russia_pct_gdp",
-                    "Transfers from Russia",
-                    "% of GDP",
+                    N_("Transfers from Russia"),
+                    N_("% of GDP"),
                     0,
                     40,
                     0.1,
@@ -483,12 +505,12 @@ SCENARIOS: dict[str, Scenario] = {
                         "bank_transfers": Cited(
                             (Row(REM, "russia-2023"), Row("economy", "gdp-2023")),
                             lambda v: v[0] / v[1] * 100,
-                            "US$3.946bn (2023) / GDP US$24.2bn",
+                            N_("US$3.946bn (2023) / GDP US$24.2bn"),
                         ),
                         "bank_transfers_governor": Cited(
                             (Row(REM, "russia-2023-bm"), Row("economy", "gdp-2023")),
                             lambda v: v[0] / v[1] * 100,
-                            "US$4.7bn (2023) / GDP US$24.2bn",
+                            N_("US$4.7bn (2023) / GDP US$24.2bn"),
                         ),
                         "bank_transfers_net": Cited(
                             (
@@ -497,7 +519,7 @@ SCENARIOS: dict[str, Scenario] = {
                                 Row("economy", "gdp-2023"),
                             ),
                             lambda v: (v[0] - v[1] / 1000) / v[2] * 100,
-                            "(US$3.946bn − US$0.641bn sent to Russia) / GDP US$24.2bn",
+                            N_("(US$3.946bn − US$0.641bn sent to Russia) / GDP US$24.2bn"),
                         ),
                     },
                     low=Cited(
@@ -507,23 +529,25 @@ SCENARIOS: dict[str, Scenario] = {
                             Row("economy", "gdp-2023"),
                         ),
                         lambda v: (v[0] - v[1] / 1000) / v[2] * 100,
-                        "net measure",
+                        N_("net measure"),
                     ),
                     high=Cited(
                         (Row(REM, "russia-2023-bm"), Row("economy", "gdp-2023")),
                         lambda v: v[0] / v[1] * 100,
-                        "governor's gross figure",
+                        N_("governor's gross figure"),
                     ),
                     depends_on="measure",
-                    note="Gross bank transfers include money passing through Armenia; the "
-                    "net measure subtracts transfers sent to Russia. Remittances are income, "
-                    "not output: the loss is what households would not receive, expressed "
-                    "against GDP, not a GDP forecast.",
+                    note=N_(
+                        "Gross bank transfers include money passing through Armenia; the "
+                        "net measure subtracts transfers sent to Russia. Remittances are income, "
+                        "not output: the loss is what households would not receive, expressed "
+                        "against GDP, not a GDP forecast."
+                    ),
                 ),
                 Param(
                     "gdp_usd_bn",
-                    "GDP (2023)",
-                    "US$ bn",
+                    N_("GDP (2023)"),
+                    N_("US$ bn"),
                     5,
                     60,
                     0.1,
@@ -531,8 +555,8 @@ SCENARIOS: dict[str, Scenario] = {
                 ),
             ),
             outputs=(
-                Output("gdp_share_loss_pct", "Transfers lost", "% of GDP"),
-                Output("transfers_lost_usd_bn", "Transfers lost", "US$ bn"),
+                Output("gdp_share_loss_pct", N_("Transfers lost"), N_("% of GDP")),
+                Output("transfers_lost_usd_bn", N_("Transfers lost"), N_("US$ bn")),
             ),
             sweep="fall_pct",
             headline="gdp_share_loss_pct",
@@ -747,12 +771,30 @@ def as_json(result: Result) -> dict[str, Any]:
     }
 
 
+# the choices as the radio buttons show them (the query value), as catalog messages
+CHOICE_WORDS = {
+    "winter": N_("winter"),
+    "summer": N_("summer"),
+    "year": N_("year"),
+    "bank_transfers": N_("bank_transfers"),
+    "bank_transfers_governor": N_("bank_transfers_governor"),
+    "bank_transfers_net": N_("bank_transfers_net"),
+}
+
+
 # --- charts: one per scenario, on /scenarios and behind /embed/scenario/<id> -------------------
 def options_of(scenario: Scenario) -> tuple[Option, ...]:
     """URL-settable controls: a slider per parameter (empty: the cited default), a radio per
     choice. Bad values fall back to the default, as on every page; the API is strict instead."""
     return tuple(
-        Option(c.name, c.default, choices=c.choices, label=c.label) for c in scenario.choices
+        Option(
+            c.name,
+            c.default,
+            choices=c.choices,
+            label=c.label,
+            choice_labels=tuple((k, CHOICE_WORDS.get(k, k)) for k in c.choices),
+        )
+        for c in scenario.choices
     ) + tuple(
         Option(
             p.name,
@@ -778,7 +820,9 @@ def _chart(scenario: Scenario) -> Chart:
         return run(scenario, overrides).frame()
 
     def figure(frame: pd.DataFrame, options: dict) -> go.Figure:
-        return scenario_figures.scenario_figure(frame, scenario.sweep, scenario.headline)
+        return scenario_figures.scenario_figure(
+            frame, scenario.sweep, scenario.headline, str(options.get("lang", "en"))
+        )
 
     return Chart(
         id=chart_id(scenario.id),
@@ -789,8 +833,11 @@ def _chart(scenario: Scenario) -> Chart:
         data=data,
         figure=figure,
         options=options_of(scenario),
-        caveat="Formula: " + scenario.formula + ". A scenario, not a forecast: the band spans "
-        "the cited low and high of each ranged parameter.",
+        caveat=N_(
+            "Formula: %(formula)s. A scenario, not a forecast: the band spans the cited low and "
+            "high of each ranged parameter."
+        ),
+        caveat_args={"formula": scenario.formula},
         date_columns=(),
     )
 

@@ -11,28 +11,30 @@ from dashboard.figures import maps
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.figures.maps import add_notes
 from dashboard.figures.theme import OKABE_ITO, base_layout
+from dashboard.i18n import N_, gettext
 
 SHOWN_KM = (5.0, 10.0, 15.0, 20.0, 30.0, 50.0)
-REACH = "Straight-line reach from each base's town: not patrol routes or line of sight."
+REACH = N_("Straight-line reach from each base's town: not patrol routes or line of sight.")
 # distance bins for the map (km): near is dark blue, far is vermillion; colour-blind safe
 BINS = (
-    (0.0, 10.0, "#08306b", "≤ 10 km"),
-    (10.0, 20.0, OKABE_ITO["blue"], "10–20 km"),
-    (20.0, 30.0, OKABE_ITO["sky"], "20–30 km"),
-    (30.0, 50.0, OKABE_ITO["orange"], "30–50 km"),
-    (50.0, float("inf"), OKABE_ITO["vermillion"], "over 50 km"),
+    (0.0, 10.0, "#08306b", N_("≤ 10 km")),
+    (10.0, 20.0, OKABE_ITO["blue"], N_("10–20 km")),
+    (20.0, 30.0, OKABE_ITO["sky"], N_("20–30 km")),
+    (30.0, 50.0, OKABE_ITO["orange"], N_("30–50 km")),
+    (50.0, float("inf"), OKABE_ITO["vermillion"], N_("over 50 km")),
 )
 _SHADES = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"]
 
 
 def coverage_over_time(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     """Step lines: share of the border within d km of an open base, from each change date on."""
+    lang = str((options or {}).get("lang", "en"))
     if frame.empty:
-        return empty_figure("No EUMA bases with opening dates in the store yet")
+        return empty_figure(gettext(lang, "No EUMA bases with opening dates in the store yet"))
     fig = go.Figure(
         layout=base_layout(
             xaxis={"type": "date"},
-            yaxis={"title": {"text": "share of the border line"}, "tickformat": ".0%"},
+            yaxis={"title": {"text": N_("share of the border line")}, "tickformat": ".0%"},
             yaxis_range=[0, 1.02],
             margin={"l": 56, "r": 16, "t": 16, "b": 40},
             legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
@@ -59,12 +61,12 @@ def coverage_over_time(frame: pd.DataFrame, options: dict | None = None) -> go.F
                 mode="lines+markers",
                 line={"shape": "hv", "color": shade, "width": 3},
                 marker={"size": [7] * len(rows) + [0]},
-                name=f"within {d:.0f} km",
+                name=gettext(lang, "within %(km)s km") % {"km": f"{d:.0f}"},
                 hovertext=[*hover, hover[-1]],
                 hoverinfo="text",
             )
         )
-    add_notes(fig, [REACH], width=64)
+    add_notes(fig, [gettext(lang, REACH)], width=64)
     return fig
 
 
@@ -78,13 +80,14 @@ def _bin_of(km: np.ndarray) -> np.ndarray:
 def border_distance_map(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     """The border line coloured by distance to the nearest open base (rows of layer `border`, in
     order along each `line`), with the bases and the clashes as points on top."""
+    lang = str((options or {}).get("lang", "en"))
     if frame.empty:
-        return empty_figure("No EUMA bases with opening dates in the store yet")
+        return empty_figure(gettext(lang, "No EUMA bases with opening dates in the store yet"))
     border = frame[frame["layer"] == "border"]
     points = frame[frame["layer"] != "border"].copy()
     options = options or {}
     notes = [str(n) for n in (options.get("notes") or [])]
-    fig = maps.points_map(points, notes=notes, layers=("euma_hq", "euma_hub", "clash"))
+    fig = maps.points_map(points, notes=notes, layers=("euma_hq", "euma_hub", "clash"), lang=lang)
     base_traces = list(fig.data[:2])
     point_traces = list(fig.data[2:])
     lines = []
@@ -132,7 +135,8 @@ def border_distance_map(frame: pd.DataFrame, options: dict | None = None) -> go.
                 lon=lon,
                 mode="lines",
                 line={"color": colour, "width": 4},
-                name=f"border {label} from a base",
+                name=gettext(lang, "border %(distance)s from a base")
+                % {"distance": gettext(lang, label)},
                 hovertext=text,
                 hoverinfo="text",
                 connectgaps=False,

@@ -9,22 +9,26 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, base_layout
 from dashboard.figures.timeseries import QUALIFIER
+from dashboard.i18n import N_, gettext
 
 
 def _label(series: str) -> str:
-    return {"euma": "EUMA", "eumcap": "EUMCAP (2022 predecessor, own count)"}.get(series, series)
+    return {"euma": "EUMA", "eumcap": N_("EUMCAP (2022 predecessor, own count)")}.get(
+        series, series
+    )
 
 
 def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     """Cumulative patrols (left axis) and the implied weekly rate per interval (right axis)."""
+    lang = str((options or {}).get("lang", "en"))
     if frame.empty:
-        return empty_figure("No reported patrol totals in this period")
+        return empty_figure(gettext(lang, "No reported patrol totals in this period"))
     fig = go.Figure(
         layout=base_layout(
             xaxis={"type": "date"},
-            yaxis={"title": {"text": "patrols to date"}, "rangemode": "tozero"},
+            yaxis={"title": {"text": N_("patrols to date")}, "rangemode": "tozero"},
             yaxis2={
-                "title": {"text": "implied patrols per week"},
+                "title": {"text": N_("implied patrols per week")},
                 "overlaying": "y",
                 "side": "right",
                 "tickmode": "auto",
@@ -49,7 +53,10 @@ def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figur
                 x=group["end"],
                 y=group["value"],
                 mode="lines+markers",
-                name=safe_text(f"{_label(str(series))}: patrols to date"),
+                name=safe_text(
+                    gettext(lang, "%(mission)s: patrols to date")
+                    % {"mission": gettext(lang, _label(str(series)))}
+                ),
                 line={"color": colours.get(str(series), OKABE_ITO["black"]), "width": 3},
                 marker={
                     "size": 8,
@@ -82,7 +89,7 @@ def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figur
                 y=ys,
                 yaxis="y2",
                 mode="lines",
-                name="implied patrols per week (right axis)",
+                name=N_("implied patrols per week (right axis)"),
                 line={"color": OKABE_ITO["orange"], "width": 3, "dash": "dash"},
                 hovertext=hover,
                 hoverinfo="text",
@@ -95,7 +102,8 @@ def patrols_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figur
 def coverage_figure(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     """One horizontal line from 0 to each reported length (scatter: no bar trace is shipped)."""
     if frame.empty:
-        return empty_figure("No reported border lengths in the store yet")
+        lang = str((options or {}).get("lang", "en"))
+        return empty_figure(gettext(lang, "No reported border lengths in the store yet"))
     labels = [safe_text(x) for x in frame["label"]]
     fig = go.Figure(
         layout=base_layout(

@@ -12,14 +12,15 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.figures.maps import add_notes
 from dashboard.figures.theme import MARKERS, OKABE_ITO, base_layout
+from dashboard.i18n import N_, gettext
 
 LIVE_INCIDENTS = ("hdx_acled", "acled", "ucdp")
 CURATED = "border_clashes"
 LABELS = {
-    "hdx_acled": "ACLED via HDX (political-violence events)",
-    "acled": "ACLED API (monthly aggregates)",
-    "ucdp": "UCDP GED (deadly organised-violence events)",
-    CURATED: "Curated notable incidents (not a full count)",
+    "hdx_acled": N_("ACLED via HDX (political-violence events)"),
+    "acled": N_("ACLED API (monthly aggregates)"),
+    "ucdp": N_("UCDP GED (deadly organised-violence events)"),
+    CURATED: N_("Curated notable incidents (not a full count)"),
 }
 COLOURS = {
     "hdx_acled": OKABE_ITO["blue"],
@@ -29,28 +30,36 @@ COLOURS = {
 }
 
 
-def missing_note(frame: pd.DataFrame) -> str:
+def missing_note(frame: pd.DataFrame, lang: str = "en") -> str:
     present = set(frame["source"]) if not frame.empty else set()
-    missing = [LABELS[s].split(" (")[0] for s in LIVE_INCIDENTS if s not in present]
+    missing = [gettext(lang, LABELS[s]).split(" (")[0] for s in LIVE_INCIDENTS if s not in present]
     if not missing:
         return ""
-    note = "Not in the store for this view: " + ", ".join(missing) + "."
+    note = gettext(lang, "Not in the store for this view: %(sources)s.") % {
+        "sources": ", ".join(missing)  # database names, kept as written in every language
+    }
     if CURATED in present:
-        note += " Showing our curated list of notable incidents per year (not a full count)."
+        note += " " + gettext(
+            lang, "Showing our curated list of notable incidents per year (not a full count)."
+        )
     return note
 
 
 def incident_counts(frame: pd.DataFrame, options: dict | None = None) -> go.Figure:
     """One step line per source; counts from different sources are never added together."""
+    lang = str((options or {}).get("lang", "en"))
     if frame.empty:
         return empty_figure(
-            "No incident counts yet: the live sources (ACLED via HDX, ACLED "
-            "API, UCDP GED) have no data in the store and no curated "
-            "incidents fall in this period."
+            gettext(
+                lang,
+                "No incident counts yet: the live sources (ACLED via HDX, ACLED "
+                "API, UCDP GED) have no data in the store and no curated "
+                "incidents fall in this period.",
+            )
         )
     fig = go.Figure(
         layout=base_layout(
-            yaxis={"title": {"text": "count per period"}, "rangemode": "tozero"},
+            yaxis={"title": {"text": N_("count per period")}, "rangemode": "tozero"},
             xaxis={"type": "date"},
             showlegend=True,
         )
@@ -80,5 +89,5 @@ def incident_counts(frame: pd.DataFrame, options: dict | None = None) -> go.Figu
                 hoverinfo="text",
             )
         )
-    add_notes(fig, [missing_note(frame)])
+    add_notes(fig, [missing_note(frame, lang)])
     return fig

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import add_note, empty_figure, provenance_text, safe_text
 from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
+from dashboard.i18n import N_, gettext
 
 LON_RANGE = (43.0, 47.5)  # Armenia and its borders; inside the topojson's clip box
 LAT_RANGE = (38.5, 41.5)
@@ -35,6 +36,12 @@ PRECISION_HOVER = {
     "approx": "approximate point",
     "town_centre": "town-centre point: the town, not the exact site",
 }
+# the legend name of a layer's points by precision, a whole message so each language orders it
+PRECISION_NAME = {
+    "exact": "%(layer)s",
+    "approx": N_("%(layer)s (approximate point)"),
+    "town_centre": N_("%(layer)s (town-centre point)"),
+}
 SYMBOL_SUFFIX = {"exact": "", "approx": "-open-dot", "town_centre": "-open"}
 HOVER_LIMIT = 8  # items listed per marker; the rest are counted
 
@@ -48,13 +55,13 @@ class Layer:
 
 
 LAYERS: dict[str, Layer] = {
-    "clash": Layer("Curated clash or incident", OKABE_ITO["vermillion"], "diamond", 12),
-    "ucdp": Layer("UCDP GED event", OKABE_ITO["orange"], "circle", 8),
-    "euma_hq": Layer("EUMA headquarters", OKABE_ITO["blue"], "star", 16),
-    "euma_hub": Layer("EUMA forward operating base", OKABE_ITO["blue"], "square", 11),
-    "russian_base": Layer("Russian military base", OKABE_ITO["purple"], "hexagon", 13),
-    "border_crossing": Layer("Border crossing", OKABE_ITO["black"], "triangle-up", 11),
-    "airport": Layer("Airport", OKABE_ITO["grey"], "cross", 11),
+    "clash": Layer(N_("Curated clash or incident"), OKABE_ITO["vermillion"], "diamond", 12),
+    "ucdp": Layer(N_("UCDP GED event"), OKABE_ITO["orange"], "circle", 8),
+    "euma_hq": Layer(N_("EUMA headquarters"), OKABE_ITO["blue"], "star", 16),
+    "euma_hub": Layer(N_("EUMA forward operating base"), OKABE_ITO["blue"], "square", 11),
+    "russian_base": Layer(N_("Russian military base"), OKABE_ITO["purple"], "hexagon", 13),
+    "border_crossing": Layer(N_("Border crossing"), OKABE_ITO["black"], "triangle-up", 11),
+    "airport": Layer(N_("Airport"), OKABE_ITO["grey"], "cross", 11),
 }
 # Orientation labels (our own constant text, placed well inside each country).
 COUNTRY_LABELS = (
@@ -177,13 +184,22 @@ def mappable(frame: pd.DataFrame) -> pd.Series:
     return lat.notna() & lon.notna() & frame["coord_precision"].isin(MAPPABLE)
 
 
-def unmapped_note(frame: pd.DataFrame) -> str:
+def unmapped_note(frame: pd.DataFrame, lang: str = "en") -> str:
     """'Not on the map: …' for rows without a usable point, by layer."""
     if frame.empty:
         return ""
     left = frame[~mappable(frame)]
     if left.empty:
         return ""
+    if lang != "en":
+        counts = [
+            gettext(lang, "%(layer)s: %(n)s")
+            % {"layer": gettext(lang, layer_style(str(k)).label), "n": len(g)}
+            for k, g in left.groupby("layer", sort=False)
+        ]
+        return gettext(
+            lang, "Not on the map (no sourced point or only a country-level location): %(counts)s"
+        ) % {"counts": "; ".join(counts)}
     counts = [
         f"{len(g)} {layer_style(str(k)).label.lower()} row{'s' * (len(g) != 1)}"
         for k, g in left.groupby("layer", sort=False)
@@ -212,10 +228,12 @@ def points_map(
     empty: str = "Nothing to map",
     notes: Iterable[str] = (),
     layers: Iterable[str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
-    """One trace per layer and coordinate precision; co-located rows share one marker."""
+    """One trace per layer and coordinate precision; co-located rows share one marker. `empty`,
+    `notes` and the layer names are catalog messages, shown in `lang`."""
     if frame.empty:
-        return empty_figure(empty)
+        return empty_figure(gettext(lang, empty))
     fig = base_map()
     points = frame[mappable(frame)].copy()
     order = list(layers) if layers is not None else list(dict.fromkeys(points["layer"]))
@@ -235,7 +253,10 @@ def points_map(
                     lat=[float(g["lat"].iloc[0]) for g in groups],
                     lon=[float(g["lon"].iloc[0]) for g in groups],
                     mode="markers",
-                    name=safe_text(style.label + PRECISION_NOTE[precision]),
+                    name=safe_text(
+                        gettext(lang, PRECISION_NAME[precision])
+                        % {"layer": gettext(lang, style.label)}
+                    ),
                     legendgroup=str(layer),
                     marker={
                         "symbol": style.symbol + SYMBOL_SUFFIX[precision],
@@ -251,6 +272,6 @@ def points_map(
                     hoverinfo="text",
                 )
             )
-    add_notes(fig, [*notes, unmapped_note(frame)])
+    add_notes(fig, [*(gettext(lang, n) for n in notes), unmapped_note(frame, lang)])
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0})
     return fig

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, safe_text
 from dashboard.figures.maps import add_notes
 from dashboard.figures.theme import OKABE_ITO, base_layout
+from dashboard.i18n import N_, gettext
 
 
 def fmt(value: object, unit: str = "") -> str:
@@ -31,24 +32,31 @@ def fmt(value: object, unit: str = "") -> str:
     return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}"
 
 
-def outputs_note(outputs: pd.DataFrame) -> list[str]:
-    """'Label: value unit (low–high)' for each output."""
+def outputs_note(outputs: pd.DataFrame, lang: str = "en") -> list[str]:
+    """'Label: value unit (low–high)' for each output, in `lang`."""
     notes = []
     for _, r in outputs.iterrows():
         band = ""
         if not (pd.isna(r["low"]) and pd.isna(r["high"])) and (r["low"] != r["high"]):
             low = fmt(None if pd.isna(r["low"]) else r["low"])
-            high = "no limit" if pd.isna(r["high"]) else fmt(r["high"])
-            band = f" (range {low} to {high})"
-        value = "never (no shortfall)" if pd.isna(r["value"]) else fmt(r["value"], str(r["unit"]))
-        notes.append(f"{r['label']}: {value}{band}")
+            high = gettext(lang, "no limit") if pd.isna(r["high"]) else fmt(r["high"])
+            band = " " + gettext(lang, "(range %(low)s to %(high)s)") % {"low": low, "high": high}
+        value = (
+            gettext(lang, "never (no shortfall)")
+            if pd.isna(r["value"])
+            else fmt(r["value"], gettext(lang, str(r["unit"])))
+        )
+        notes.append(f"{gettext(lang, str(r['label']))}: {value}{band}")
     return notes
 
 
-def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure:
-    """The headline output against the swept parameter, with its band and the chosen value."""
+def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str, lang: str = "en") -> go.Figure:
+    """The headline output against the swept parameter, with its band and the chosen value;
+    labels, units and notes in `lang`."""
     if frame.empty or "kind" not in frame.columns:
-        return empty_figure("The cited parameters of this scenario are not in the store yet")
+        return empty_figure(
+            gettext(lang, "The cited parameters of this scenario are not in the store yet")
+        )
     inputs = frame[frame["kind"] == "input"].set_index("name")
     outputs = frame[frame["kind"] == "output"]
     curve = frame[frame["kind"] == "curve"].sort_values("x")
@@ -57,9 +65,10 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
     off_scale = refs[refs["x"].astype(float) > top]
     refs = refs[refs["x"].astype(float) <= top]
     out = outputs.set_index("name").loc[headline]
-    x_unit, y_unit = str(inputs.loc[sweep, "unit"]), str(out["unit"])
-    x_label = f"{inputs.loc[sweep, 'label']!s} ({x_unit})"
-    y_label = f"{out['label']!s} ({y_unit})"
+    x_unit = gettext(lang, str(inputs.loc[sweep, "unit"]))
+    y_unit = gettext(lang, str(out["unit"]))
+    x_label = f"{gettext(lang, str(inputs.loc[sweep, 'label']))} ({x_unit})"
+    y_label = f"{gettext(lang, str(out['label']))} ({y_unit})"
     fig = go.Figure(
         layout=base_layout(
             xaxis={"title": {"text": safe_text(x_label)}, "rangemode": "tozero"},
@@ -88,7 +97,7 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
             fill="tonexty",
             fillcolor="rgba(0,114,178,0.15)",
             hoverinfo="skip",
-            name="range from the cited figures",
+            name=N_("range from the cited figures"),
         )
     )
     fig.add_trace(
@@ -97,7 +106,7 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
             y=curve["value"],
             mode="lines",
             line={"color": OKABE_ITO["blue"], "width": 3},
-            name=safe_text(out["label"]),
+            name=safe_text(gettext(lang, str(out["label"]))),
             hovertemplate=f"%{{x:,.1f}} {safe_text(inputs.loc[sweep, 'unit'])}: "
             f"%{{y:,.1f}} {safe_text(out['unit'])}<extra></extra>",
         )
@@ -111,7 +120,7 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
                 y=[float(str(y_now))],
                 mode="markers",
                 marker={"size": 13, "color": OKABE_ITO["vermillion"], "symbol": "diamond"},
-                name="this scenario",
+                name=N_("this scenario"),
                 hovertext=[
                     f"{fmt(x_now, str(inputs.loc[sweep, 'unit']))}: {fmt(y_now, str(out['unit']))}"
                 ],
@@ -125,16 +134,22 @@ def scenario_figure(frame: pd.DataFrame, sweep: str, headline: str) -> go.Figure
                 y=refs["value"].astype(float),
                 mode="markers",
                 marker={"size": 10, "color": OKABE_ITO["black"], "symbol": "circle-open"},
-                name="past episodes (at today's parameters)",
+                name=N_("past episodes (at today's parameters)"),
                 hovertext=[safe_text(t) for t in refs["label"]],
                 hoverinfo="text",
             )
         )
-    notes = outputs_note(outputs)
+    notes = outputs_note(outputs, lang)
     if not off_scale.empty:
+        example = str(off_scale["label"].iloc[0])  # "<date>: <event title>"
+        if lang != "en":  # the title is cited English text; a plotly note cannot mark its language
+            example = example.split(": ", 1)[0]
         notes.append(
-            f"Off the scale: {len(off_scale)} past episode(s), e.g. "
-            f"{off_scale['label'].iloc[0]!s} ({float(off_scale['x'].iloc[0]):,.0f})"
+            gettext(lang, "Off the scale: %(n)s past episode(s), e.g. %(example)s")
+            % {
+                "n": len(off_scale),
+                "example": f"{example} ({float(off_scale['x'].iloc[0]):,.0f})",
+            }
         )
     fig.update_xaxes(range=[0, top])
     add_notes(fig, notes, width=64)

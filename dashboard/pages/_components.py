@@ -177,7 +177,7 @@ def chart_summary(rendered: Rendered) -> str:
 REVISED_WINDOW = timedelta(days=30)
 
 
-def revised_note(reads: Reads) -> html.Div | None:
+def revised_note(reads: Reads, lang: str = "en") -> html.Div | None:
     """ "revised on <date>" when data this chart read was revised (values changed or rows removed)
     in the last 30 days, linking to the change log of those sources."""
     when = door.revised_on(reads)
@@ -185,8 +185,9 @@ def revised_note(reads: Reads) -> html.Div | None:
         return None
     sources = [s for s in reads.present() if s in registry.BY_ID]
     href = "/changes?kind=revised" + (f"&source={sources[0]}" if len(sources) == 1 else "")
+    shown = f"{when:%d %b %Y}" if lang == "en" else day(when.date(), lang)
     return html.Div(
-        ["revised on ", html.A(f"{when:%d %b %Y}", href=href)], className="pp-revised small"
+        [gettext(lang, "revised on") + " ", html.A(shown, href=href)], className="pp-revised small"
     )
 
 
@@ -211,7 +212,7 @@ def chart_card(rendered: Rendered) -> dbc.Card:
                 className="pp-asof small text-muted",
                 id={"type": "pp-asof", **key},
             ),
-            revised_note(rendered.reads),
+            revised_note(rendered.reads, lang),
             html.P(
                 [
                     gettext(lang, chart.description),
@@ -249,7 +250,15 @@ def chart_card(rendered: Rendered) -> dbc.Card:
     body = [
         table,
         graph,
-        html.P(gettext(lang, chart.caveat), className="pp-caveat small") if chart.caveat else None,
+        html.P(
+            gettext(lang, chart.caveat)
+            % {name: gettext(lang, value) for name, value in chart.caveat_args.items()}
+            if chart.caveat_args
+            else gettext(lang, chart.caveat),
+            className="pp-caveat small",
+        )
+        if chart.caveat
+        else None,
     ]
     return dbc.Card(
         [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard.i18n import N_
 from dashboard.pages._chart_page import chart_page
 
 dash.register_page(
@@ -16,7 +17,7 @@ dash.register_page(
     "the border it reports observing.",
 )
 
-INTRO = (
+INTRO = N_(
     "Since February 2023 unarmed EU monitors have patrolled the Armenian side of the "
     "border with Azerbaijan from six bases. The mission is the one outside presence on "
     "that border that is not Russian; its mandate runs to February 2027."

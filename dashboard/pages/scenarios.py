@@ -16,6 +16,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 from dashboard.charts import scenarios as sc
 from dashboard.charts.registry import CHARTS
 from dashboard.figures.scenarios import fmt
+from dashboard.i18n import N_, gettext, parse_lang
 from dashboard.pages._callbacks import control_query
 from dashboard.pages._chart_page import safe_render
 from dashboard.pages._components import chart_card, control
@@ -32,7 +33,7 @@ dash.register_page(
     "remittances: open formulas with cited parameters.",
 )
 
-INTRO = (
+INTRO = N_(
     "Three levers, three back-of-the-envelope costs. Move a slider to change a parameter; the "
     "address keeps your choices, so a link reproduces them. Every default is a cited figure "
     "(follow the source link) or is marked as our assumption; the band shows what the cited "
@@ -44,28 +45,33 @@ def _value(cell: Any) -> str:
     return "" if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell)
 
 
-def detail(result: sc.Result) -> list:
-    """The parameters (value, default, range, source or assumption), results and formula."""
-    head = html.Thead(
-        html.Tr(
-            [html.Th(c, scope="col") for c in ("parameter", "value", "default", "range", "from")]
-        )
-    )
+HEADERS = (N_("parameter"), N_("value"), N_("default"), N_("range"), N_("from"))
+NOT_COMPUTED = N_("This scenario could not be computed.")
+
+
+def detail(result: sc.Result, lang: str = "en") -> list:
+    """The parameters (value, default, range, source or assumption), results and formula, in
+    `lang` (the parameter notes and the sources' titles are our words and cited text alike:
+    the notes are catalog messages, the titles stay as cited)."""
+    _ = lambda message: gettext(lang, message)  # noqa: E731
+    head = html.Thead(html.Tr([html.Th(_(c), scope="col") for c in HEADERS]))
     body = []
     for row in result.inputs.to_dict("records"):
-        unit = str(row["unit"])
+        unit = _(str(row["unit"]))
         if row["assumption"]:
-            origin: Any = html.Span("assumption", className="badge text-bg-warning pp-assumption")
+            origin: Any = html.Span(
+                _("assumption"), className="badge text-bg-warning pp-assumption"
+            )
         else:
             origin = [
                 html.A(
-                    "source",
+                    _("source"),
                     href=row["source_url"],
                     rel="noopener noreferrer",
                     target="_blank",
                     title=_value(row["source_title"]),
                 ),
-                f" · {row['how']}" if row["how"] else "",
+                f" · {_(str(row['how']))}" if row["how"] else "",
             ]
         band = (
             f"{fmt(row['low'])}–{fmt(row['high'])}"
@@ -75,7 +81,7 @@ def detail(result: sc.Result) -> list:
         body.append(
             html.Tr(
                 [
-                    html.Td(row["label"], title=_value(row["note"])),
+                    html.Td(_(str(row["label"])), title=_(_value(row["note"]))),
                     html.Td(fmt(row["value"], unit)),
                     html.Td(fmt(row["default"], unit)),
                     html.Td(band),
@@ -86,25 +92,38 @@ def detail(result: sc.Result) -> list:
     results = []
     for row in result.outputs.to_dict("records"):
         value = (
-            "never (no shortfall)" if pd.isna(row["value"]) else fmt(row["value"], str(row["unit"]))
+            _("never (no shortfall)")
+            if pd.isna(row["value"])
+            else fmt(row["value"], _(str(row["unit"])))
         )
         low = "" if pd.isna(row["low"]) else fmt(row["low"])
-        high = "no limit" if pd.isna(row["high"]) else fmt(row["high"])
-        band = f" (range {low} to {high})" if low and (row["low"] != row["high"]) else ""
-        results.append(html.Li([html.Strong(f"{row['label']}: "), value, band]))
+        high = _("no limit") if pd.isna(row["high"]) else fmt(row["high"])
+        band = (
+            " " + _("(range %(low)s to %(high)s)") % {"low": low, "high": high}
+            if low and (row["low"] != row["high"])
+            else ""
+        )
+        results.append(html.Li([html.Strong(f"{_(str(row['label']))}: "), value, band]))
     notes = [
-        html.Li(f"{r['label']}: {r['note']}") for r in result.inputs.to_dict("records") if r["note"]
+        html.Li(f"{_(str(r['label']))}: {_(str(r['note']))}")
+        for r in result.inputs.to_dict("records")
+        if r["note"]
     ]
     return [
-        html.H3("Results", className="h6"),
+        html.H3(_("Results"), className="h6"),
         html.Ul(results, className="pp-scenario-results"),
-        html.H3("Parameters", className="h6"),
+        html.H3(_("Parameters"), className="h6"),
         html.Div(
             html.Table([head, html.Tbody(body)], className="table table-sm pp-table"),
             className="table-responsive",
         ),
-        html.P([html.Strong("Formula: "), result.scenario.formula], className="small pp-formula"),
-        html.Details([html.Summary("Notes on the parameters"), html.Ul(notes, className="small")])
+        html.P(
+            [html.Strong(_("Formula:") + " "), _(result.scenario.formula)],
+            className="small pp-formula",
+        ),
+        html.Details(
+            [html.Summary(_("Notes on the parameters")), html.Ul(notes, className="small")]
+        )
         if notes
         else None,
     ]
@@ -119,6 +138,7 @@ def _result(scenario: sc.Scenario, query: Mapping[str, object]) -> sc.Result | N
 
 
 def section(scenario: sc.Scenario, query: Mapping[str, object]) -> html.Section:
+    lang = parse_lang(str(query.get("lang") or ""))
     chart = CHARTS[sc.chart_id(scenario.id)]
     rendered = safe_render(chart, query)
     result = _result(scenario, query)
@@ -127,16 +147,16 @@ def section(scenario: sc.Scenario, query: Mapping[str, object]) -> html.Section:
         values = dict(zip(result.inputs["name"], result.inputs["value"], strict=True))
         values.update(result.choices)
     controls = [
-        control(PAGE, opt, values.get(opt.name, opt.read(query.get(opt.name))))
+        control(PAGE, opt, values.get(opt.name, opt.read(query.get(opt.name))), lang)
         for opt in chart.options
     ]
-    aria: dict[str, Any] = {"aria-label": scenario.title}
+    aria: dict[str, Any] = {"aria-label": gettext(lang, scenario.title)}
     return html.Section(
         [
             dbc.Form(controls, className="pp-controls d-flex flex-wrap gap-3 mb-2"),
             chart_card(rendered),
             html.Div(
-                detail(result) if result is not None else "This scenario could not be computed.",
+                detail(result, lang) if result is not None else gettext(lang, NOT_COMPUTED),
                 id={"type": "pp-scenario-detail", "id": scenario.id},
                 className="pp-scenario-detail mb-5",
             ),
@@ -147,10 +167,17 @@ def section(scenario: sc.Scenario, query: Mapping[str, object]) -> html.Section:
 
 
 def layout(**query: str) -> object:
+    lang = parse_lang(query.get("lang"))
     return html.Div(
         [
-            html.H1("What would it cost?", className="h3"),
-            html.P(INTRO, className="pp-intro"),
+            html.H1(gettext(lang, "What would it cost?"), className="h3"),
+            html.P(gettext(lang, INTRO), className="pp-intro"),
+            # a hidden `lang` control carries the language into every callback (as chart_page)
+            dcc.Input(
+                type="hidden", value=lang, id={"type": "pp-control", "page": PAGE, "name": "lang"}
+            )
+            if lang != "en"
+            else None,
             dcc.Store(id={"type": "pp-urlsync", "page": PAGE}),
             *[section(s, query) for s in sc.SCENARIOS.values()],
         ],
@@ -168,7 +195,8 @@ def update_details(values: list) -> list:
     out = []
     for spec in ctx.outputs_list:
         result = _result(sc.SCENARIOS[spec["id"]["id"]], query)
-        out.append(detail(result) if result is not None else "This scenario could not be computed.")
+        lang = parse_lang(query.get("lang"))
+        out.append(detail(result, lang) if result is not None else gettext(lang, NOT_COMPUTED))
     return out
 
 

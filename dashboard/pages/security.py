@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from dashboard.i18n import N_
 from dashboard.pages._chart_page import chart_page
 
 dash.register_page(
@@ -16,7 +17,7 @@ dash.register_page(
     "Russia's shrinking role guarding Armenia's borders.",
 )
 
-INTRO = (
+INTRO = N_(
     "Armenia's border with Azerbaijan saw deadly fighting from 2020 to 2024 and has been "
     "quieter since the 2025 Washington declaration. Russian border guards, on Armenia's "
     "frontiers since 1992, have handed over the airport and checkpoints one by one. "
