@@ -191,7 +191,7 @@ ON_DATE = Option(
     "on",
     LATEST,
     parse=lambda text: LATEST if text == LATEST else iso_day(text),
-    label="Bases open on (YYYY-MM-DD or latest)",
+    label="Bases open on (YYYY-MM-DD; empty: the latest)",
 )
 COVERAGE_COLUMNS = [
     "date",

@@ -140,7 +140,7 @@ def days_since_clash(today: date | None = None) -> KpiValue | None:
         float(days),
         f"latest: {latest['title']}",
         str(latest["date"]),
-        unit="days",
+        unit=N_("days"),
     )
 
 

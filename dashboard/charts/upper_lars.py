@@ -93,7 +93,7 @@ CHARTS = [
         sources=("upper_lars_events",),
         data=events_data,
         figure=lambda f, o: lars_figures.closure_log(
-            f, empty=N_("No Upper Lars events in this period")
+            f, empty=N_("No Upper Lars events in this period"), lang=str(o.get("lang", "en"))
         ),
         options=(*TIME_OPTIONS[:2], SHOW),
         height=420,

@@ -21,6 +21,8 @@ from dashboard.figures.common import (
 )
 from dashboard.figures.periods import number, present
 from dashboard.figures.theme import OKABE_ITO, SEQUENCE, base_layout
+from dashboard.i18n import gettext
+from dashboard.i18n import number as i18n_number
 
 LANE_COLOURS = {
     **EVENT_COLOURS,
@@ -92,7 +94,7 @@ def _span_trace(spans: pd.DataFrame, label: str, colour: str) -> go.Scatter:
     )
 
 
-def closure_log(events: pd.DataFrame, *, empty: str = "No events") -> go.Figure:
+def closure_log(events: pd.DataFrame, *, empty: str = "No events", lang: str = "en") -> go.Figure:
     """Events on a lane per category: episodes with an end date drawn as spans, and markers
     whose area grows with the trucks or vehicles the source counted."""
     if events.empty:
@@ -130,7 +132,8 @@ def closure_log(events: pd.DataFrame, *, empty: str = "No events") -> go.Figure:
     if biggest > 0:
         add_note(
             fig,
-            f"Marker area ∝ trucks or vehicles counted (largest {number(biggest)})",
+            gettext(lang, "Marker area ∝ trucks or vehicles counted (largest %(largest)s)")
+            % {"largest": i18n_number(biggest, lang)},
             x=1,
             y=1.02,
             xanchor="right",

@@ -444,7 +444,12 @@ def failure_banner() -> html.Div | None:
 
 # the first word of a KPI card's origin ("curated · Armstat") and of a change that names the
 # latest event ("latest: <event title>"): interface words; what follows is cited (lang="en")
-KPI_PREFIXES = {"curated · ": N_("curated"), "live · ": N_("live"), "latest: ": N_("latest")}
+KPI_PREFIXES = {
+    "curated · ": N_("curated"),
+    "live · ": N_("live"),
+    "latest: ": N_("latest"),
+    "earlier: ": N_("earlier"),  # then the figure with its cited measure and publisher
+}
 
 
 def kpi_words(text: str, lang: str) -> str | list:
@@ -476,7 +481,9 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -
                     gettext(lang, value.value),  # a word such as "open" is a message
                     " ",
                     html.Small(
-                        value.unit if "%" not in value.value and value.number is not None else "",
+                        gettext(lang, value.unit)  # a unit such as "days" is a message
+                        if "%" not in value.value and value.number is not None
+                        else "",
                         className="text-muted",
                     ),
                 ],
@@ -485,7 +492,9 @@ def kpi_card(kpi: Kpi, value: KpiValue | None, reads: Reads, lang: str = "en") -
             html.Div(kpi_words(value.change, lang), className="pp-kpi-change small")
             if value.change
             else None,
-            html.Div(value.earlier, className="pp-kpi-earlier small") if value.earlier else None,
+            html.Div(kpi_words(value.earlier, lang), className="pp-kpi-earlier small")
+            if value.earlier
+            else None,
             html.Div(
                 [f"{value.period} · {value.as_of_in(lang)} ", badge], className="small text-muted"
             ),

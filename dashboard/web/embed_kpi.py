@@ -97,7 +97,8 @@ def _inner_html(value: KpiValue | None, reads: Reads, lang: str = "en") -> str:
         return f'<div class="pp-kpi-value">—</div><p>{missing}</p>'
     stale = of_render(reads, _EMPTY).stale
     stale_word, source_word = gettext(lang, "stale"), gettext(lang, "Source")
-    unit = escape(value.unit) if value.number is not None and "%" not in value.value else ""
+    shown = value.number is not None and "%" not in value.value
+    unit = escape(gettext(lang, value.unit)) if shown else ""  # "days" is a message
     return (
         f'<div class="pp-kpi-value">{escape(value.value)} <small>{unit}</small></div>'
         + (f'<div class="pp-kpi-change">{escape(value.change)}</div>' if value.change else "")
