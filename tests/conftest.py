@@ -271,17 +271,25 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def no_images(store: Store) -> None:
+    """Forget every image drawn or queued in `store`: the seeded store is shared by the whole
+    session (and copied by some fixtures), so a test that counts what the renderer draws starts
+    from an empty image table and queue."""
+    from data_sources.store_tables import artifact_queue, artifacts
+
+    with store.engine.begin() as conn:
+        conn.execute(artifacts.delete())
+        conn.execute(artifact_queue.delete())
+
+
 @pytest.fixture
 def dash_store(seeded_db: str) -> Iterator[Store]:
     """Point the dashboard at the seeded store for one test."""
     from dashboard.data import door
-    from data_sources.store_tables import artifact_queue, artifacts
 
     store = Store(seeded_db)
     store.create_schema()
-    with store.engine.begin() as conn:  # no image drawn or queued by another test
-        conn.execute(artifacts.delete())
-        conn.execute(artifact_queue.delete())
+    no_images(store)
     door.set_store(store)
     door.reset()
     yield store

@@ -20,8 +20,7 @@ from dashboard.data import door
 from dashboard.web import images, renderer
 from data_sources import artifacts
 from data_sources.store import Store
-from data_sources.store_tables import artifact_queue
-from data_sources.store_tables import artifacts as artifacts_table
+from tests.conftest import no_images
 
 CHART = "gas_border_price"  # reads gas_prices
 FAKE_SVG = (
@@ -55,9 +54,7 @@ def own_store(seeded_db: str, tmp_path: Path) -> Iterator[Store]:
     shutil.copy(source, copy)
     store = Store(f"sqlite:///{copy}")
     store.create_schema()
-    with store.engine.begin() as conn:  # images drawn or queued by earlier tests stay behind
-        conn.execute(artifacts_table.delete())
-        conn.execute(artifact_queue.delete())
+    no_images(store)  # images drawn or queued by earlier tests came with the copy
     door.set_store(store)
     yield store
     door.set_store(None)

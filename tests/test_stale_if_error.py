@@ -20,6 +20,7 @@ from dashboard.data import cache, door
 from dashboard.i18n import gettext
 from dashboard.web import renderer, stale
 from data_sources.store import Store
+from tests.conftest import no_images
 from tests.pg_cluster import Cluster
 from tests.test_hardening import CHART, KPI, outage_cluster  # noqa: F401  (a fixture)
 
@@ -59,6 +60,7 @@ def sqlite_outage(seeded_db: str, tmp_path: Path) -> Iterator[Breakable]:
     folder.mkdir()
     shutil.copy(seeded_db.removeprefix("sqlite:///"), folder / "store.sqlite3")
     store = Store(f"sqlite:///{folder / 'store.sqlite3'}")
+    no_images(store)  # images drawn or queued by earlier tests came with the copy
 
     def breaks() -> None:
         store.engine.dispose()  # no open connection keeps the moved file readable
@@ -83,6 +85,7 @@ def pg_outage(outage_cluster: Cluster) -> Iterator[Breakable]:  # noqa: F811
 
     store = Store(outage_cluster.url)
     assert refresh(store, curated.SOURCES).exit_code == 0
+    no_images(store)  # the cluster may be shared with other outage tests
     door.set_store(store)
     door.reset()
     yield Breakable(store, outage_cluster.stop, outage_cluster.start)
