@@ -271,6 +271,24 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def repromote(store: Store, source_id: str) -> int:
+    """A new version of `source_id` holding the same (real) rows: a promotion, nothing invented."""
+    loaded = store.load(source_id)
+    assert loaded is not None
+    info, frame = loaded
+    attempt = store.start_attempt(source_id)
+    return store.promote(
+        source_id,
+        attempt,
+        [],
+        frame,
+        sha256=info.sha256,
+        table_sha256=info.table_sha256,
+        fingerprint="repromoted by a test",
+        upstream_updated=info.upstream_updated,
+    )
+
+
 def no_images(store: Store) -> None:
     """Forget every image drawn or queued in `store`: the seeded store is shared by the whole
     session (and copied by some fixtures), so a test that counts what the renderer draws starts

@@ -28,7 +28,7 @@ from dashboard.pages import _callback_bodies as callback_bodies
 from data_sources import registry
 from data_sources.status import source_status
 from data_sources.store import Store, locks, now_utc
-from tests.conftest import IN_CI, wait_for
+from tests.conftest import IN_CI, repromote, wait_for
 from tests.pg_cluster import Cluster, pg_bin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -533,18 +533,7 @@ def test_two_workers_agree_right_after_a_promotion(worker_store: Store) -> None:
         for _round in range(3):
             before = {_version_served(b, dataset) for b in bases}  # both warm, same version
             assert len(before) == 1
-            info, frame = store.load(dataset)  # type: ignore[misc]
-            attempt = store.start_attempt(dataset)
-            new = store.promote(
-                dataset,
-                attempt,
-                [],
-                frame,
-                sha256=info.sha256,
-                table_sha256=info.table_sha256,
-                fingerprint="same table, promoted again",
-                upstream_updated=info.upstream_updated,
-            )
+            new = repromote(store, dataset)
             served = [_version_served(b, dataset) for b in bases]  # within ms of the promotion
             assert served == [str(new), str(new)], (before, served)
     finally:

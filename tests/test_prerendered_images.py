@@ -20,7 +20,7 @@ from dashboard.data import door
 from dashboard.web import images, renderer
 from data_sources import artifacts
 from data_sources.store import Store
-from tests.conftest import no_images
+from tests.conftest import no_images, repromote
 
 CHART = "gas_border_price"  # reads gas_prices
 FAKE_SVG = (
@@ -64,24 +64,6 @@ def own_store(seeded_db: str, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def client(dash_store: Store):  # type: ignore[no-untyped-def]
     return app.server.test_client()
-
-
-def _repromote(store: Store, source_id: str) -> int:
-    """A new version of `source_id` holding the same (real) rows: a promotion, nothing invented."""
-    loaded = store.load(source_id)
-    assert loaded is not None
-    info, frame = loaded
-    attempt = store.start_attempt(source_id)
-    return store.promote(
-        source_id,
-        attempt,
-        [],
-        frame,
-        sha256=info.sha256,
-        table_sha256=info.table_sha256,
-        fingerprint="repromoted by a test",
-        upstream_updated=info.upstream_updated,
-    )
 
 
 def test_a_missing_image_is_queued_once_and_drawn_by_the_renderer(client, exports) -> None:
@@ -168,7 +150,7 @@ def test_after_a_promotion_the_old_image_is_not_served(own_store: Store, exports
     renderer.render_pending()
     before = client.get(url)
     assert before.status_code == 200
-    _repromote(own_store, "gas_prices")
+    repromote(own_store, "gas_prices")
     after = client.get(url)
     assert after.status_code == 503, "an image drawn from the old version was served"
     renderer.render_pending()
