@@ -46,7 +46,7 @@ def wait_for_charts(visit: Visit, count: int) -> None:
     visit.page.locator("main h1").first.wait_for(timeout=20_000)
     if count:
         visit.page.locator(".js-plotly-plot").nth(count - 1).wait_for(timeout=20_000)
-    visit.page.wait_for_load_state("networkidle")
+    visit.settle()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -68,7 +68,7 @@ def test_page_in_dark_has_no_serious_axe_violations(path, page_id, live_url, bro
     visit = Visit(browser, "about:blank", WIDTHS[0])
     try:
         visit.page.emulate_media(color_scheme="dark")
-        visit.page.goto(live_url + path, wait_until="networkidle")
+        visit.goto(live_url + path)
         wait_for_charts(visit, len(for_page(page_id)))
         assert visit.page.get_attribute("html", "data-bs-theme") == "dark"
         assert axe_violations(visit.page) == []
@@ -98,7 +98,7 @@ def test_embeds_and_kpi_cards_have_no_serious_axe_violations(width, live_url, br
             missing.clear()
             if "static=1" in url:  # the SVG drawn by the renderer (here), as its process would
                 renderer.draw(images.Spec(url.removeprefix("/embed/").split("?")[0], ()))
-            response = visit.page.goto(live_url + url, wait_until="networkidle")
+            response = visit.goto(live_url + url)
             assert response is not None and response.status == 200, url
             if "/kpi/" not in url and "static=1" not in url:
                 visit.page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
@@ -169,7 +169,7 @@ def test_keyboard_walks_every_page(path, page_id, live_url, browser) -> None:  #
             summaries = [s for s in stops if s["text"].startswith("Data table")]
             assert len(summaries) == len(for_page(page_id))  # every chart's table is a Tab stop
         # The skip link: from the top, Tab then Enter, and the next Tab lands inside <main>.
-        page.goto(live_url + path, wait_until="networkidle")
+        visit.goto(live_url + path)
         wait_for_charts(visit, len(for_page(page_id)))
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")

@@ -3,7 +3,6 @@ errors, every chart drawn, no request to any other host, permalinks and download
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,22 +13,14 @@ import pytest
 
 import dashboard.app  # noqa: F401  (registers the pages)
 from dashboard.charts.registry import for_page
-from tests.conftest import wait_for
+from tests.conftest import BUDGET_MS, BUDGET_S, goto, settle, wait_for
 
 pytestmark = pytest.mark.browser
 # The `live_url` and `browser` fixtures live in tests/conftest.py: one Chromium per session,
 # shared by every browser test module.
 
 
-# One budget for every browser wait, from a measurement rather than a guess. On this 2-core
-# machine the heaviest first visit (an article with two embeds, plotly each; /euma with the geo
-# bundle) reaches network idle in about 2 s when the machine is quiet, and took up to 50 s with
-# two busy loops and two other test runs beside it (load average 20, 2026-12-03), where the old
-# fixed 30 s bound on `goto` failed. A wait ends as soon as its condition holds, so a generous
-# budget costs nothing on a pass. PP_BROWSER_BUDGET_S overrides it; benchmarks/flake_check.py
-# runs the browser tests repeatedly beside busy loops to check it holds.
-BUDGET_S = float(os.environ.get("PP_BROWSER_BUDGET_S", "120"))
-BUDGET_MS = BUDGET_S * 1000
+# BUDGET_S: one budget for every browser wait (tests/conftest.py says how it was measured).
 
 
 def wait_until(predicate, timeout: float = BUDGET_S) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +41,15 @@ class Visit:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url, wait_until="networkidle")
+        self.response = goto(self.page, url)
+
+    def goto(self, url: str):  # type: ignore[no-untyped-def]
+        """Another page in the same tab, once its network has settled; returns the response."""
+        return goto(self.page, url)
+
+    def settle(self) -> None:
+        """Wait until no request has been in flight for half a second (after a click)."""
+        settle(self.page)
 
     def hosts(self) -> set[str]:
         return {urlparse(u).hostname or "" for u in self.requests if not u.startswith("data:")}
@@ -98,7 +97,7 @@ def test_permalink_round_trip(live_url, browser) -> None:
         from_input = page.locator("#energy-controls input[type=number]").first
         assert from_input.input_value() == "2015"
         assert page.locator("#energy-controls input[type=checkbox]").first.is_checked()
-        page.wait_for_load_state("networkidle")  # Dash has wired up its callbacks
+        visit.settle()  # Dash has wired up its callbacks
         from_input.fill("2012")
         from_input.press("Enter")
         from_input.press("Tab")  # blur commits a debounced input too

@@ -39,7 +39,7 @@ def test_scenario_slider_moves_url_and_results(width, live_url, browser) -> None
         for sid in ("upper_lars_closure", "gas_interruption", "remittance_shock"):
             page.locator(f"#card-scenario_{sid} .js-plotly-plot .main-svg").first.wait_for()
         assert page.locator(".pp-assumption").count() >= 3  # flagged assumptions are visible
-        page.wait_for_load_state("networkidle")
+        visit.settle()
         slider = page.locator("#scenario-gas_interruption input[type=range]").first
         assert slider.input_value() == "30"
         slider.focus()

@@ -65,7 +65,7 @@ def test_pages_without_charts_load_no_plotly(path, live_url, browser) -> None:
         # The page's own content is drawn (a loaded machine can reach "network idle" before
         # Dash has asked for the layout), then nothing more is in flight.
         visit.page.locator("#pp-main h1").first.wait_for(timeout=20_000)
-        visit.page.wait_for_load_state("networkidle")
+        visit.settle()
         assert _plotly_scripts(visit) == []
         if path != "/no-such-page":  # a 404 is logged as a console error by design
             assert visit.errors == []

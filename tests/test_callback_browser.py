@@ -18,7 +18,7 @@ def test_a_control_change_is_one_round_trip_that_refills_the_open_table(  # noqa
         page.wait_for_selector(".js-plotly-plot")
         page.locator("details summary").first.click()
         page.wait_for_selector("details[open] table tbody tr")
-        page.wait_for_load_state("networkidle")
+        visit.settle()
         posts: list[dict] = []
 
         def on_request(request) -> None:  # type: ignore[no-untyped-def]
@@ -29,7 +29,7 @@ def test_a_control_change_is_one_round_trip_that_refills_the_open_table(  # noqa
         with page.expect_response(lambda r: "/_dash-update-component" in r.url) as answer:
             page.locator("#energy-controls input[type=checkbox]").first.click()
         text = answer.value.text()
-        page.wait_for_load_state("networkidle")
+        visit.settle()
         page.wait_for_timeout(500)  # a second callback, if any, would have been sent by now
         assert [p["output"].count("pp-graph") for p in posts] == [1], [p["output"] for p in posts]
         assert "pp-tablebody" in text, "the open table is refilled in the same response"

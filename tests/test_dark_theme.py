@@ -197,7 +197,7 @@ def test_an_auto_embed_follows_a_dark_reader_on_every_axis(live_url, browser) ->
     try:
         page = visit.page
         page.emulate_media(color_scheme="dark")
-        page.goto(live_url + "/embed/gas_imports_by_supplier?theme=auto", wait_until="networkidle")
+        visit.goto(live_url + "/embed/gas_imports_by_supplier?theme=auto")
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         layout = page.evaluate(
             """() => { const l = document.querySelector(".js-plotly-plot").layout;

@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 
 import dashboard.app  # noqa: F401  (registers the pages)
 from dashboard.charts.registry import CHARTS, for_page
-from tests.test_browser import BUDGET_MS
+from tests.conftest import BUDGET_MS, goto
 
 pytestmark = pytest.mark.browser
 
@@ -161,7 +161,7 @@ def test_no_english_interface_text_in_armenian_or_russian(
     path, page_id, lang, live_url, tab, english
 ) -> None:  # type: ignore[no-untyped-def]
     url = f"{live_url}{path}?lang={lang}"
-    tab.goto(url, wait_until="networkidle")
+    goto(tab, url)
     assert tab.evaluate("document.documentElement.lang") == lang
     charts = for_page(page_id)
     if charts:  # every chart drawn (one without data draws an explained empty figure)

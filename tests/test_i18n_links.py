@@ -196,7 +196,7 @@ def test_page_in_armenian_keeps_lang_in_downloads_and_snippets_after_a_control_c
     try:
         page = visit.page
         page.locator(".js-plotly-plot").first.wait_for(timeout=20_000)
-        page.wait_for_load_state("networkidle")
+        visit.settle()
         link = page.locator("#card-gas_border_price a[href*='/download/gas_border_price.csv']")
         assert "lang=hy" in (link.get_attribute("href") or "")
         snippet = page.locator("#card-gas_border_price textarea").first
