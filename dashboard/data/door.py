@@ -315,7 +315,7 @@ def _snapshot() -> tuple[tuple[str, object], Mapping[str, int]]:
         if s.url not in scope:
             scope[s.url] = _query_current(s)
         return scope[s.url]
-    key = cache.key("current", s.url)
+    key = "current:" + s.url  # a plain key: asked on every request, no hashing
     hit = cache.local().get(key)
     if hit is None:
         hit = _query_current(s)
@@ -456,7 +456,7 @@ def parse_pins(raw: str) -> dict[str, int]:
 def statuses() -> dict[str, dict[str, Any]]:
     """`status` of every registered source keyed by id (refreshed every STATUS_TTL seconds)."""
     s = store()
-    key = cache.key("status", s.url)
+    key = "status:" + s.url  # a plain key: asked on every request, no hashing
     hit = cache.local().get(key)
     if hit is None:
         with _guard():

@@ -267,8 +267,7 @@ def _chart_or_error(chart_id: str) -> Chart:
     return chart
 
 
-def _embed_params(chart: Chart, options: dict, *extra: object) -> tuple:
-    flags = _flags()
+def _embed_params(chart: Chart, options: dict, flags: dict, *extra: object) -> tuple:
     return (chart.id, option_key(options), tuple(sorted(flags.items())), request.host_url, extra)
 
 
@@ -292,7 +291,7 @@ def chart_embed(chart_id: str) -> Response:
             response.headers["Cache-Control"] = "public, max-age=300"
             return response
 
-        params = _embed_params(chart, options, first is not None)  # SVG first paint or not
+        params = _embed_params(chart, options, flags, first is not None)  # SVG first paint or not
         response, reads = respond("embed", params, build, pinned)
         check_pins(pinned, reads)
     except EmbedError as err:
@@ -317,7 +316,7 @@ def chart_image(chart_id: str, fmt: str) -> Response:
             response.headers["Cache-Control"] = "public, max-age=3600"
             return response
 
-        params = _embed_params(chart, options, fmt, int(width))
+        params = _embed_params(chart, options, flags, fmt, int(width))
         response, reads = respond("image", params, build, pinned)
         check_pins(pinned, reads)
     except EmbedError as err:

@@ -6,6 +6,7 @@ data_sources/curated/README.md and data_sources/curated_schema.py.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
@@ -156,6 +157,7 @@ def _tidy_for(dataset_id: str, kind: str) -> Callable[[list[RawResponse]], pd.Da
     return tidy
 
 
+@functools.cache  # one schema per kind, shared by its datasets: building one costs ~20 ms
 def _schema(kind: str) -> pa.DataFrameSchema:
     columns = {
         c: pa.Column(float if c in _DTYPES else str, nullable=c in _DTYPES) for c in COLUMNS[kind]
