@@ -20,6 +20,7 @@ from dashboard.web import bundles, callback_cache, compressed, dash_requests, he
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
+from dashboard.web.request_class import Request
 
 
 def page_address() -> tuple[str, str, str]:
@@ -57,6 +58,7 @@ class PressurePointsDash(dash.Dash):
 HERE = Path(__file__).parent
 
 flask_server = Flask(__name__)
+flask_server.request_class = Request  # absent query parameters cost no exception
 compressed.configure(flask_server)  # before Dash turns flask-compress on
 app = PressurePointsDash(
     # The package's name, not this module's: Dash then imports the pages as

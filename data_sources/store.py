@@ -338,10 +338,10 @@ class Store:
                         driver.autocommit = True  # psycopg connection
                     raw.detach()
                     self._markers.append(raw)
-                cursor = self._markers[0].cursor()
-                cursor.execute(MARKER_SQL)
-                row = cursor.fetchone()
-                cursor.close()
+                # The driver's own connection: sqlite3's and psycopg's `execute` shortcut opens
+                # the cursor itself (SQLAlchemy's wrapper around it costs more than the query).
+                connection: Any = self._markers[0].dbapi_connection
+                row = connection.execute(MARKER_SQL).fetchone()
             except Exception as exc:
                 _close_all(self._markers)
                 # Raw DBAPI errors, raised as SQLAlchemy raises them elsewhere in the store.

@@ -80,14 +80,14 @@ class Bounded(SimpleCache):
 
     def get(self, key: str) -> Any:
         with self._lock:
-            item = self._pop(key)
+            item = self._cache.pop(key, None)
             if item is None:
                 return None
             expires, stored = item
             if expires != 0 and expires <= time():
+                self.bytes -= self._size(stored)  # gone for good
                 return None
-            self._cache[key] = item  # now the most recently used
-            self.bytes += self._size(stored)
+            self._cache[key] = item  # now the most recently used (its bytes are still counted)
             return self.serializer.loads(stored)
 
     def set(self, key: str, value: Any, timeout: Any = None) -> bool:

@@ -23,6 +23,7 @@ import dash
 from flask import Response, request
 
 from dashboard.data.memo import memo
+from dashboard.web.request_class import origin_key
 
 CALLBACK_PATH = "/_dash-update-component"
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' page callback
@@ -43,7 +44,7 @@ def language_hint() -> object:
     return [request.args.get("lang"), page]
 
 
-def cache_params(body: dict[str, Any], host: str, lang: object = None) -> str:
+def cache_params(body: dict[str, Any], host: object, lang: object = None) -> str:
     """The normalised request: output, inputs, state and output ids (not `changedPropIds`: the
     cached callbacks do not look at which input fired), the host, the language hint and the day."""
     return json.dumps(
@@ -96,7 +97,7 @@ def install(
             return response.get_data()
 
         try:
-            params = cache_params(body, request.host_url, language_hint())
+            params = cache_params(body, origin_key(), language_hint())
             data, _reads, _key = memo("callback", params, build)
         except _NotCacheable as exc:
             return exc.response

@@ -26,6 +26,7 @@ from dashboard.figures.theme import dark_figure
 from dashboard.i18n import N_, day, gettext, parse_lang
 from dashboard.web import embed_static, images
 from dashboard.web.embed_static import STATIC
+from dashboard.web.request_class import origin_key
 from dashboard.web.responses import respond
 
 log = logging.getLogger(__name__)
@@ -268,7 +269,7 @@ def _chart_or_error(chart_id: str) -> Chart:
 
 
 def _embed_params(chart: Chart, options: dict, flags: dict, *extra: object) -> tuple:
-    return (chart.id, option_key(options), tuple(sorted(flags.items())), request.host_url, extra)
+    return (chart.id, option_key(options), tuple(sorted(flags.items())), origin_key(), extra)
 
 
 def chart_embed(chart_id: str) -> Response:

@@ -12,12 +12,13 @@ all reads of one request share one snapshot of current versions.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 from dashboard.data import door
 from dashboard.data.door import StoreUnavailable
@@ -82,19 +83,23 @@ def unavailable(exc: StoreUnavailable) -> Response:
     return unavailable_json(exc) if is_machine(request.path) else unavailable_page()
 
 
-def _begin() -> None:
-    g.pp_request_scope = door.begin_request()
+def _scoped(wsgi_app: Callable[..., Any]) -> Callable[..., Any]:
+    """`wsgi_app` inside a data-door request scope: a WSGI middleware (Flask's documented
+    pattern, https://flask.palletsprojects.com/en/stable/api/#flask.Flask.wsgi_app) rather than
+    a before/teardown hook pair, which cost a hook call each and two `g` lookups per request.
+    No route streams a body that reads data, so the scope may close when the call returns."""
 
-
-def _end(_exc: BaseException | None) -> None:
-    token = g.pop("pp_request_scope", None)
-    if token is not None:
-        with contextlib.suppress(ValueError):  # a reset from another context: harmless
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        token = door.begin_request()
+        try:
+            return wsgi_app(environ, start_response)
+        finally:
             door.end_request(token)
+
+    return app
 
 
 def register(server: Flask) -> None:
-    """Install the 503 handler and the per-request version snapshot (first before_request)."""
-    server.before_request_funcs.setdefault(None, []).insert(0, _begin)
-    server.teardown_request(_end)
+    """Install the 503 handler and the per-request version snapshot (around every request)."""
+    server.wsgi_app = _scoped(server.wsgi_app)  # type: ignore[method-assign]
     server.register_error_handler(StoreUnavailable, unavailable)

@@ -30,6 +30,8 @@ def etag_of(key: str) -> str:
 def not_modified(tag: str) -> bool:
     """If-None-Match names this tag (weak or strong, with or without a `:gzip` suffix) or `*`.
     An empty or unparsable header matches nothing."""
+    if not request.environ.get("HTTP_IF_NONE_MATCH"):
+        return False  # most requests: skip werkzeug's parsing
     header = request.if_none_match
     if header.star_tag:
         return True
@@ -59,11 +61,11 @@ def respond(
     if not_modified(tag):
         response = Response(status=304)
         response.headers.remove("Content-Type")
-    else:
-        response = Response(body, content_type=content_type)
+        for name in ("Cache-Control", "Access-Control-Allow-Origin"):
+            if name in headers:
+                response.headers[name] = headers[name]
+    else:  # the kept headers are distinct names: one extend, no per-name replace
+        response = Response(body, content_type=content_type, headers=headers)
         compressed.mark(tag)  # the same tag, the same bytes: compress them once
-    for name, value in headers.items():
-        if name in ("Cache-Control", "Access-Control-Allow-Origin") or response.status_code == 200:
-            response.headers[name] = value
-    response.set_etag(tag)
+    response.headers["ETag"] = f'"{tag}"'  # strong; tags are hex digits (set_etag quotes too)
     return response, reads
