@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
-from flask import Flask, request
+from flask import request
 
 from dashboard.i18n import gettext, parse_lang
 from dashboard.pages import _callbacks  # callbacks register on import
@@ -20,7 +20,7 @@ from dashboard.web import bundles, callback_cache, compressed, dash_requests, he
 from dashboard.web.dash_requests import is_not_found_page
 from dashboard.web.feeds import alternate_links
 from dashboard.web.oembed import discovery_link
-from dashboard.web.request_class import Request
+from dashboard.web.server import Server
 
 
 def page_address() -> tuple[str, str, str]:
@@ -57,8 +57,7 @@ class PressurePointsDash(dash.Dash):
 
 HERE = Path(__file__).parent
 
-flask_server = Flask(__name__)
-flask_server.request_class = Request  # absent query parameters cost no exception
+flask_server = Server(__name__)  # Flask, trimmed for cached hits (dashboard.web.server)
 compressed.configure(flask_server)  # before Dash turns flask-compress on
 app = PressurePointsDash(
     # The package's name, not this module's: Dash then imports the pages as

@@ -23,7 +23,7 @@ import dash
 from flask import Response, request
 
 from dashboard.data.memo import memo
-from dashboard.web.request_class import origin_key
+from dashboard.web.server import origin_key
 
 CALLBACK_PATH = "/_dash-update-component"
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash Pages' page callback

@@ -26,8 +26,8 @@ from dashboard.figures.theme import dark_figure
 from dashboard.i18n import N_, day, gettext, parse_lang
 from dashboard.web import embed_static, images
 from dashboard.web.embed_static import STATIC
-from dashboard.web.request_class import origin_key
 from dashboard.web.responses import respond
+from dashboard.web.server import origin_key
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
