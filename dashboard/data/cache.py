@@ -268,6 +268,29 @@ def hot() -> Guarded:
         return _backends["hot"]
 
 
+REPLAY_MAX_ENTRIES = 512  # whole answers replayed without entering Flask, this process only
+REPLAY_MAX_BYTES = 16 * 1024 * 1024
+
+
+class _ByBody(LocalCache):
+    """A local cache whose entries count by their `body` (bytes) toward `max_bytes`."""
+
+    @staticmethod
+    def _size(stored: Any) -> int:
+        body = getattr(stored, "body", b"")
+        return len(body) if isinstance(body, bytes) else 0
+
+
+def replay() -> Guarded:
+    """This process only: final answers of cached routes with what they were derived from
+    (`dashboard.web.replay`), unpickled, bounded by entries and by their bodies' bytes."""
+    with _backends_lock:
+        if "replay" not in _backends:
+            backend = _ByBody(REPLAY_MAX_ENTRIES, default_timeout=0, max_bytes=REPLAY_MAX_BYTES)
+            _backends["replay"] = Guarded(backend, "replay")
+        return _backends["replay"]
+
+
 COMPRESSED_MAX_ENTRIES = 1024  # compressed bodies of cached responses, this process only
 COMPRESSED_MAX_BYTES = 32 * 1024 * 1024
 
@@ -315,7 +338,7 @@ def marks() -> Guarded:
 
 def clear() -> None:
     """Forget everything (tests, switching stores)."""
-    for backend in (local(), hot(), shared(), last_good(), marks(), compressed()):
+    for backend in (local(), hot(), shared(), last_good(), marks(), compressed(), replay()):
         backend.clear()
 
 

@@ -24,7 +24,7 @@ from dashboard.data.door import Reads
 from dashboard.data.freshness import of_render
 from dashboard.figures.theme import dark_figure
 from dashboard.i18n import N_, day, gettext, parse_lang
-from dashboard.web import embed_static, images
+from dashboard.web import embed_static, images, replay
 from dashboard.web.embed_static import STATIC
 from dashboard.web.responses import respond
 from dashboard.web.server import origin_key
@@ -155,6 +155,8 @@ def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
     statuses = door.statuses()
     hit = cache.local().get(slot)
     if hit is not None and hit[0] == token and hit[1] is statuses:
+        if hit[2] is None:
+            replay.limit(door.ARTIFACT_RECHECK_S)
         return hit[2]
     rendered = render(chart, request.args)
     key = images.key_of(rendered, theme, "svg", images.DEFAULT_WIDTH)
@@ -165,6 +167,8 @@ def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
         )
     timeout = 0 if body is not None else door.ARTIFACT_RECHECK_S  # 0: until evicted or moved
     cache.local().set(slot, (token, statuses, body), timeout=timeout)
+    if body is None:
+        replay.limit(door.ARTIFACT_RECHECK_S)  # look for the drawing again as soon
     return body
 
 

@@ -50,7 +50,7 @@ def _respond(kind: str, kpi: Kpi, build: Callable[[], Response]) -> Response:
         pinned = _pins()
     except _BadVersion as bad:
         return _bad_version(str(bad))
-    response, reads = respond(kind, _params(kpi), build, pinned)
+    response, reads = respond(kind, _params(kpi), build, pinned, replayable=not kpi.daily)
     foreign = set(pinned or {}) - set(reads.sources())
     if foreign:
         return _bad_version(f"version pins {sorted(foreign)}, which this KPI does not read")

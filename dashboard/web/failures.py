@@ -6,17 +6,15 @@ before answer their last good copy instead (200, `X-PP-Stale: store-unavailable`
 `dashboard.web.stale`). Nothing is cached while the store is down, so the first request after it
 comes back is served normally (no restart).
 
-It also opens the data door's request scope around every request (`door.begin_request`), so
-all reads of one request share one snapshot of current versions.
+The data door's request scope (one snapshot of current versions per request) is opened around
+every request by `dashboard.web.replay`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from html import escape
-from typing import Any
 
 from flask import Flask, Response, request
 
@@ -83,23 +81,6 @@ def unavailable(exc: StoreUnavailable) -> Response:
     return unavailable_json(exc) if is_machine(request.path) else unavailable_page()
 
 
-def _scoped(wsgi_app: Callable[..., Any]) -> Callable[..., Any]:
-    """`wsgi_app` inside a data-door request scope: a WSGI middleware (Flask's documented
-    pattern, https://flask.palletsprojects.com/en/stable/api/#flask.Flask.wsgi_app) rather than
-    a before/teardown hook pair, which cost a hook call each and two `g` lookups per request.
-    No route streams a body that reads data, so the scope may close when the call returns."""
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        token = door.begin_request()
-        try:
-            return wsgi_app(environ, start_response)
-        finally:
-            door.end_request(token)
-
-    return app
-
-
 def register(server: Flask) -> None:
-    """Install the 503 handler and the per-request version snapshot (around every request)."""
-    server.wsgi_app = _scoped(server.wsgi_app)  # type: ignore[method-assign]
+    """Install the 503 handler."""
     server.register_error_handler(StoreUnavailable, unavailable)

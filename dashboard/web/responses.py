@@ -10,9 +10,9 @@ from contextlib import nullcontext
 from flask import Response, request
 
 from dashboard.data import door
-from dashboard.data.door import Reads
+from dashboard.data.door import CHANGE_LOG, Reads
 from dashboard.data.memo import memo
-from dashboard.web import compressed
+from dashboard.web import compressed, replay
 
 _KEEP_HEADERS = (
     "Cache-Control",
@@ -45,9 +45,12 @@ def respond(
     params: object,
     build: Callable[[], Response],
     pins: Mapping[str, int] | None = None,
+    replayable: bool = True,
 ) -> tuple[Response, Reads]:
     """The response of `build()` (a 200), cached under the versions it read; within `pins` a
-    frozen read context. Exceptions from `build` propagate and nothing is cached."""
+    frozen read context. Exceptions from `build` propagate and nothing is cached.
+    `replayable=False`: the answer also depends on something `dashboard.web.replay` does not
+    watch (a daily KPI's day, as its route computes it), so it is never replayed."""
 
     def built() -> tuple[bytes, str, dict[str, str]]:
         response = build()
@@ -67,5 +70,7 @@ def respond(
     else:  # the kept headers are distinct names: one extend, no per-name replace
         response = Response(body, content_type=content_type, headers=headers)
         compressed.mark(tag)  # the same tag, the same bytes: compress them once
+        if replayable and CHANGE_LOG not in reads:  # the change log's head is not in its token
+            replay.allow()
     response.headers["ETag"] = f'"{tag}"'  # strong; tags are hex digits (set_etag quotes too)
     return response, reads

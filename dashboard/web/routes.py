@@ -15,13 +15,15 @@ from dashboard.web import (
     feeds,
     health,
     oembed,
+    replay,
     stale,
 )
 
 
 def register(server: Flask) -> None:
     """Add every machine route to the Flask server."""
-    failures.register(server)  # first: the request scope opens before any route reads
+    server.wsgi_app = replay.wrap(server.wsgi_app)  # type: ignore[method-assign]  # scope, replay
+    failures.register(server)
     api.register(server)
     api_scenarios.register(server)
     embed.register(server)
