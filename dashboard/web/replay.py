@@ -35,7 +35,7 @@ from flask import request
 from dashboard.data import cache, door
 from data_sources import config
 
-_ALLOW = "pp.replay"  # environ key: set when this request's answer may be replayed
+_ALLOW = "pp.replay"  # environ key: (token, status snapshot) when the answer may be replayed
 _LIMIT = "pp.replay.limit"  # environ key: the longest it may be replayed, in seconds
 # Request headers an answer may depend on (content negotiation); part of the key.
 _VARY = ("HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
@@ -53,8 +53,10 @@ class _Kept:
 
 
 def allow() -> None:
-    """This request's answer may be replayed."""
-    request.environ[_ALLOW] = True
+    """This request's answer may be replayed. Called right after the answer was built (or
+    found), so what it was derived from is taken now, not after the hooks have run."""
+    with contextlib.suppress(door.StoreUnavailable):  # the store just went: keep nothing
+        request.environ[_ALLOW] = (_token(), door.statuses())
 
 
 def limit(seconds: float) -> None:
@@ -112,7 +114,8 @@ def _keep(
     if any(n.lower() == "cache-control" and "no-store" in v for n, v in headers):
         return
     until = time.monotonic() + environ.get(_LIMIT, float("inf"))
-    kept = _Kept(_token(), door.statuses(), until, status, list(headers), body)
+    token, statuses = environ[_ALLOW]
+    kept = _Kept(token, statuses, until, status, list(headers), body)
     cache.replay().set(_key(environ), kept)
 
 
@@ -145,8 +148,7 @@ def wrap(wsgi_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[byt
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-            with contextlib.suppress(door.StoreUnavailable):  # then not kept; the answer is whole
-                _keep(environ, captured[0], captured[1], body)
+            _keep(environ, captured[0], captured[1], body)
             return [body]
         finally:
             door.end_request(scope)
