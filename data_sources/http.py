@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import requests
 
 from data_sources import config
 from data_sources.errors import SourceError
+
+if TYPE_CHECKING:  # imported on first use: a refresh of curated sources never sends a request
+    import requests
 
 log = logging.getLogger("data_sources.http")
 
@@ -138,8 +140,7 @@ class HttpClient:
         )
         self.sleep = sleep
         self.rng = rng
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
+        self._session = session
         self.requests_made = 0
         self.retries = 0
 
@@ -167,6 +168,17 @@ class HttpClient:
         """POST a form like `get` fetches (the form is never logged or stored)."""
         return self._request("POST", url, None, data, headers, extra_retry_statuses, min_delay)
 
+    @property
+    def session(self) -> requests.Session:
+        """The HTTP session, made (and `requests` imported, about 0.14 s) on first use."""
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        if self._session.headers.get("User-Agent") != USER_AGENT:
+            self._session.headers["User-Agent"] = USER_AGENT
+        return self._session
+
     def _request(  # get and post; `min_delay`: shortest wait before a retry (upstream pacing)
         self,
         method: str,
@@ -177,6 +189,8 @@ class HttpClient:
         extra_retry_statuses: Iterable[int],
         min_delay: float,
     ) -> RawResponse:
+        import requests
+
         retry_on = RETRY_STATUSES | frozenset(extra_retry_statuses)
         full_url = requests.Request(method, url, params=dict(params or {})).prepare().url or url
         shown_url = redact_url(full_url)
@@ -206,6 +220,8 @@ class HttpClient:
         shown_url: str,
         call: tuple[str, dict[str, str] | None] = ("GET", None),  # method, form
     ) -> RawResponse:
+        import requests
+
         self.requests_made += 1
         method, form = call
         try:

@@ -97,7 +97,7 @@ def refresh_source(
                 http=http,
                 base_url=source.base_url,
                 credentials=credentials,
-                previous_urls=frozenset(store.current_raw_urls(source.id)),
+                previous=lambda: store.current_raw_urls(source.id),
             )
         )
         report.requests, report.retries = http.requests_made, http.retries

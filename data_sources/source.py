@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,7 +28,13 @@ class FetchContext:
     # URLs of the raw parts behind the current version (the store's provenance): a file an
     # earlier run fetched. A fetcher that discovers files by name treats a 404 for one of these
     # as a failure, and a 404 for a name never fetched as "not published yet".
-    previous_urls: frozenset[str] = frozenset()
+    # Given as the URLs, or as a function the store answers on first use (most fetchers never
+    # ask, so a refresh does not query for them).
+    previous: frozenset[str] | Callable[[], Iterable[str]] = frozenset()
+
+    @functools.cached_property
+    def previous_urls(self) -> frozenset[str]:
+        return frozenset(self.previous() if callable(self.previous) else self.previous)
 
     def fetched_before(self, name: str) -> bool:
         """Whether an earlier run fetched a file whose URL path ends with `/name` (by path, so

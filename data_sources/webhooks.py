@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import requests
 import sqlalchemy as sa
 
 from data_sources import config
@@ -91,12 +90,16 @@ def backoff(attempts: int, base: float) -> float:
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    import requests  # on first delivery: a refresh with nothing to deliver never imports it
+
     response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT)
     return response.status_code
 
 
 def _describe(exc: Exception) -> str:
     """A failure in words that never include the receiver's URL."""
+    import requests
+
     if isinstance(exc, requests.Timeout):
         return "timeout"
     if isinstance(exc, requests.ConnectionError):
