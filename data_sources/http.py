@@ -141,6 +141,8 @@ class HttpClient:
         self.sleep = sleep
         self.rng = rng
         self._session = session
+        if session is not None:
+            session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
         self.retries = 0
 
@@ -175,7 +177,6 @@ class HttpClient:
             import requests
 
             self._session = requests.Session()
-        if self._session.headers.get("User-Agent") != USER_AGENT:
             self._session.headers["User-Agent"] = USER_AGENT
         return self._session
 

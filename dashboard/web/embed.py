@@ -155,18 +155,16 @@ def cached_svg(chart: Chart, options: dict, flags: dict) -> bytes | None:
     statuses = door.statuses()
     hit = cache.local().get(slot)
     if hit is not None and hit[0] == token and hit[1] is statuses:
-        if hit[2] is None:
-            replay.limit(door.ARTIFACT_RECHECK_S)
-        return hit[2]
-    rendered = render(chart, request.args)
-    key = images.key_of(rendered, theme, "svg", images.DEFAULT_WIDTH)
-    body = images.stored(key)
-    if body is None:
-        images.ask(
-            key, images.spec_of(chart.id, request.args, "svg", images.DEFAULT_WIDTH, theme, None)
-        )
-    timeout = 0 if body is not None else door.ARTIFACT_RECHECK_S  # 0: until evicted or moved
-    cache.local().set(slot, (token, statuses, body), timeout=timeout)
+        body = hit[2]
+    else:
+        rendered = render(chart, request.args)
+        key = images.key_of(rendered, theme, "svg", images.DEFAULT_WIDTH)
+        body = images.stored(key)
+        if body is None:
+            spec = images.spec_of(chart.id, request.args, "svg", images.DEFAULT_WIDTH, theme, None)
+            images.ask(key, spec)
+        timeout = 0 if body is not None else door.ARTIFACT_RECHECK_S  # 0: until evicted/moved
+        cache.local().set(slot, (token, statuses, body), timeout=timeout)
     if body is None:
         replay.limit(door.ARTIFACT_RECHECK_S)  # look for the drawing again as soon
     return body
